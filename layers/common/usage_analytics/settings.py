@@ -1,0 +1,113 @@
+"""Settings read from the environment, validated once, with errors that say what to fix.
+
+Nothing reads the environment at import time: call `get_settings()` (cached) inside a
+handler or a domain entry point, and `reset_settings()` in tests that change the env.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+from urllib.parse import urlparse
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class SettingsError(ValueError):
+    """A setting has a value the service cannot use; the message names the variable."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Mixpanel
+    mixpanel_base_url: str | None = Field(
+        default=None,
+        description="Points every Mixpanel host of every region at one base URL "
+        "(the simulator or any Mixpanel-compatible server).",
+    )
+    mixpanel_timeout_seconds: float = Field(default=300.0, gt=60.0)
+    # Reproducible runs: fixes "today" (UTC) for every clock in the process.
+    today: dt.date | None = None
+
+    # AWS resources (names injected by CDK as environment variables)
+    integrations_table: str = "usage-analytics-integrations"
+    usage_table: str = "usage-analytics-usage"
+    quarantine_table: str = "usage-analytics-quarantine"
+    accounts_table: str = "usage-analytics-accounts"
+    sync_history_table: str = "usage-analytics-sync-history"
+    backfill_progress_table: str = "usage-analytics-backfill-progress"
+    secret_prefix: str = "usage-analytics/mixpanel/"
+    event_bus_name: str = "usage-analytics"
+    backfill_state_machine_arn: str | None = None
+    daily_sync_state_machine_arn: str | None = None
+    rematch_state_machine_arn: str | None = None
+    probe_function_name: str | None = None
+    aws_region: str = "us-east-1"
+
+    @field_validator("mixpanel_base_url")
+    @classmethod
+    def _base_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        parsed = urlparse(value)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise ValueError(
+                "must be an absolute http(s) URL such as http://127.0.0.1:8765 "
+                f"(got {value!r})"
+            )
+        return value.rstrip("/")
+
+
+# environment variable -> settings field
+ENV_VARS: Mapping[str, str] = {
+    "MIXPANEL_BASE_URL": "mixpanel_base_url",
+    "MIXPANEL_TIMEOUT_SECONDS": "mixpanel_timeout_seconds",
+    "USAGE_ANALYTICS_TODAY": "today",
+    "INTEGRATIONS_TABLE": "integrations_table",
+    "USAGE_TABLE": "usage_table",
+    "QUARANTINE_TABLE": "quarantine_table",
+    "ACCOUNTS_TABLE": "accounts_table",
+    "SYNC_HISTORY_TABLE": "sync_history_table",
+    "BACKFILL_PROGRESS_TABLE": "backfill_progress_table",
+    "SECRET_PREFIX": "secret_prefix",
+    "EVENT_BUS_NAME": "event_bus_name",
+    "BACKFILL_STATE_MACHINE_ARN": "backfill_state_machine_arn",
+    "DAILY_SYNC_STATE_MACHINE_ARN": "daily_sync_state_machine_arn",
+    "REMATCH_STATE_MACHINE_ARN": "rematch_state_machine_arn",
+    "PROBE_FUNCTION_NAME": "probe_function_name",
+    "AWS_REGION": "aws_region",
+}
+
+
+def load_settings(environ: Mapping[str, str]) -> Settings:
+    """Build settings from an environment mapping; raise SettingsError naming the variable."""
+    values = {field: environ[var] for var, field in ENV_VARS.items() if environ.get(var, "") != ""}
+    if "today" in values:
+        try:
+            values["today"] = dt.date.fromisoformat(values["today"])  # type: ignore[assignment]
+        except ValueError:
+            raise SettingsError(
+                f"USAGE_ANALYTICS_TODAY must be a date written YYYY-MM-DD "
+                f"(got {environ['USAGE_ANALYTICS_TODAY']!r})"
+            ) from None
+    try:
+        return Settings.model_validate(values)
+    except ValidationError as exc:
+        field_to_var = {field: var for var, field in ENV_VARS.items()}
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            problems.append(f"{field_to_var.get(field, field)}: {err['msg']}")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings(os.environ)
+
+
+def reset_settings() -> None:
+    get_settings.cache_clear()
