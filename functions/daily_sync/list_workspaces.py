@@ -1,0 +1,5 @@
+"""Placeholder: filled in by its issue."""
+
+
+def handler(event: dict, context: object) -> dict:
+    raise NotImplementedError("functions/daily_sync/list_workspaces")
