@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aws_cdk import Acknowledgment, CfnResource, Stack, Validations
+from aws_cdk import Acknowledgment, CfnResource, Stack, Token, Validations
 from aws_cdk import aws_dynamodb as ddb
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
@@ -58,6 +58,9 @@ def apply(
     secret_prefix: str,
 ) -> None:
     acks = dict(RULES)
+    region = "<AWS::Region>" if Token.is_unresolved(stack.region) else stack.region
+    account = "<AWS::AccountId>" if Token.is_unresolved(stack.account) else stack.account
+    where = f"{region}:{account}"
     for table in tables:
         acks[f"AwsSolutions-IAM5[Resource::<{_logical_id(_cfn(table))}.Arn>/index/*]"] = (
             "Grants on our own table cover its own secondary indexes."
@@ -68,14 +71,14 @@ def apply(
         )
     for machine in distributed_maps:
         ref = '{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"' + _logical_id(_cfn(machine)) + '"}]}]}'
-        base = f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{ref}"
+        base = f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:{where}:execution:{ref}"
         for suffix in (":*]", "/*:*]"):
             acks[base + suffix] = (
                 "A Distributed Map manages its own child executions, named at run time."
             )
     acks[
-        "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:"
-        f"<AWS::AccountId>:secret:{secret_prefix}*]"
+        f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:{where}:"
+        f"secret:{secret_prefix}*]"
     ] = "One Mixpanel secret per workspace is created at run time under our own prefix."
     Validations.of(stack).add_plugins(AwsSolutionsChecks(stack))
     Validations.of(stack).acknowledge(

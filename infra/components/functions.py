@@ -15,10 +15,9 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from infra.contract import ENTRY_TAG
 from infra.layer_build import ROOT
 
-# Tag read by the embedded AWS to run each function's real handler in-process.
-ENTRY_TAG = "usage-analytics:entry"
 
 
 @dataclass(frozen=True)
