@@ -7,7 +7,6 @@ import base64
 import datetime as dt
 import gzip
 import json
-from contextlib import closing
 
 import httpx
 import pytest
@@ -77,10 +76,21 @@ def test_given_an_endless_body_when_the_consumer_stops_early_then_the_rest_is_ne
     client, _, _ = make_client(
         lambda r: httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=stream)
     )
-    with closing(client.export(DAY, DAY)) as rows:
+    with client.export(DAY, DAY) as rows:
         first = [next(rows) for _ in range(250)]
     assert first[0] == event_line(0) and first[-1] == event_line(249)
     assert stream.pulled <= 3
+    assert stream.closed
+
+
+def test_given_a_consumer_that_fails_midway_then_the_with_block_closes_the_stream() -> None:
+    stream = RecordingStream(endless_gzip_export())
+    client, _, _ = make_client(
+        lambda r: httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=stream)
+    )
+    with pytest.raises(KeyError), client.export(DAY, DAY) as rows:
+        for line in rows:
+            json.loads(line)["no such key"]
     assert stream.closed
 
 

@@ -23,6 +23,7 @@ from usage_analytics.mixpanel.hosts import REGION_HEADER, Hosts, Region, hosts_f
 from usage_analytics.mixpanel.limiter import ProjectLimiter, RateWindow, shared_limiter
 from usage_analytics.mixpanel.models import EventCount, ProjectInfo
 from usage_analytics.mixpanel.retry import NO_RETRY, RetryPolicy
+from usage_analytics.mixpanel.stream import ExportStream
 
 __all__ = [
     "NO_RETRY",
@@ -31,6 +32,7 @@ __all__ = [
     "BadRequest",
     "DateAfterToday",
     "EventCount",
+    "ExportStream",
     "Hosts",
     "MixpanelClient",
     "MixpanelError",

@@ -13,8 +13,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import closing
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import httpx
@@ -40,6 +39,7 @@ from usage_analytics.mixpanel.hosts import (
 from usage_analytics.mixpanel.limiter import ProjectLimiter, shared_limiter
 from usage_analytics.mixpanel.models import EventCount, ProjectInfo
 from usage_analytics.mixpanel.retry import RetryPolicy
+from usage_analytics.mixpanel.stream import ExportStream
 from usage_analytics.mixpanel.transport import LOGGER_NAME, MixpanelTransport
 
 DEFAULT_TIMEOUT = 300.0  # seconds between bytes; large export days take minutes
@@ -157,7 +157,7 @@ class MixpanelClient:
             )
         except ProjectForbidden:
             yesterday = self._today() - dt.timedelta(days=1)
-            with closing(self.export(yesterday, yesterday, limit=1)) as rows:
+            with self.export(yesterday, yesterday, limit=1) as rows:
                 next(rows, None)
             return ProjectInfo(project_id, timezone=None, verified_by="export")
         project = find_project(me, project_id)
@@ -184,12 +184,12 @@ class MixpanelClient:
         *,
         events: Sequence[str] | None = None,
         limit: int | None = None,
-    ) -> Generator[bytes, None, None]:
+    ) -> ExportStream:
         """Raw events of `day_from..day_to` (inclusive) as JSON lines, one `bytes` per event
         without its newline, streamed and gzip-decoded on the fly.
 
-        A generator: nothing is sent until the first `next()`; wrap it in
-        `contextlib.closing` (or exhaust it) so an early stop releases the connection.
+        Nothing is sent until the first `next()`. Use it as a context manager (or exhaust
+        it) so that an early stop releases the connection at once.
         """
         if day_to < day_from:
             raise ValueError(f"day_to {day_to} is before day_from {day_from}")
@@ -204,7 +204,7 @@ class MixpanelClient:
             params["event"] = json.dumps(list(events))
         if limit is not None:
             params["limit"] = limit
-        return self._transport.lines(self.hosts.export, EXPORT_PATH, params=params)
+        return ExportStream(self._transport.lines(self.hosts.export, EXPORT_PATH, params=params))
 
     # probe -------------------------------------------------------------------------------
 
