@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.unit.mixpanel.fakes import json_response, make_client, me_payload
+from tests.unit.mixpanel.fakes import account, json_response, make_client, me_payload
 from usage_analytics.mixpanel import REGION_HEADER, Region, hosts_for
 
 
@@ -75,3 +75,22 @@ def test_given_real_hosts_when_requests_are_sent_then_no_region_header_and_the_e
         "https://data-eu.mixpanel.com/api/2.0/export",
     ]
     assert all(REGION_HEADER not in r.headers for r in mixpanel.requests)
+
+
+def test_from_settings_takes_the_base_url_timeout_and_pinned_today() -> None:
+    from usage_analytics.mixpanel import MixpanelClient
+    from usage_analytics.settings import load_settings
+
+    settings = load_settings(
+        {
+            "MIXPANEL_BASE_URL": "http://127.0.0.1:8765/",
+            "MIXPANEL_TIMEOUT_SECONDS": "120",
+            "USAGE_ANALYTICS_TODAY": "2024-05-20",
+        }
+    )
+    client = MixpanelClient.from_settings(account("IN"), settings)
+    assert client.hosts.export == "http://127.0.0.1:8765"
+    assert client.hosts.headers == {REGION_HEADER: "IN"}
+    assert client._timeout == 120.0
+    assert client._today() == dt.date(2024, 5, 20)
+    client.close()

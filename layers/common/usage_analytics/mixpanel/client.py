@@ -41,6 +41,7 @@ from usage_analytics.mixpanel.models import EventCount, ProjectInfo
 from usage_analytics.mixpanel.retry import RetryPolicy
 from usage_analytics.mixpanel.stream import ExportStream
 from usage_analytics.mixpanel.transport import LOGGER_NAME, MixpanelTransport
+from usage_analytics.settings import Settings
 
 DEFAULT_TIMEOUT = 300.0  # seconds between bytes; large export days take minutes
 MAX_EXPORT_LIMIT = 100_000
@@ -88,6 +89,21 @@ class MixpanelClient:
             rng=self._rng,
             logger=self._logger,
         )
+
+    @classmethod
+    def from_settings(
+        cls, account: ServiceAccount, settings: Settings | None = None, **kwargs: Any
+    ) -> MixpanelClient:
+        """A client configured from the service settings (MIXPANEL_BASE_URL,
+        MIXPANEL_TIMEOUT_SECONDS, USAGE_ANALYTICS_TODAY): what handlers should call."""
+        from usage_analytics.clock import SystemClock
+        from usage_analytics.settings import get_settings
+
+        settings = settings or get_settings()
+        kwargs.setdefault("base_url", settings.mixpanel_base_url)
+        kwargs.setdefault("timeout", settings.mixpanel_timeout_seconds)
+        kwargs.setdefault("clock", SystemClock(settings.today))
+        return cls(account, **kwargs)
 
     def __repr__(self) -> str:
         return (
