@@ -1,5 +1,7 @@
 """The workspace's Mixpanel integration: what the wizard configured and where it stands."""
 
+# Region is re-exported: the integration stores the region the client speaks to.
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,14 +11,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from usage_analytics.mixpanel.hosts import Region
+
 TRACKED_FEATURE_CAP = 25
 BACKFILL_DAYS = 30
-
-
-class Region(StrEnum):
-    US = "US"
-    EU = "EU"
-    IN = "IN"
 
 
 class IdentityMode(StrEnum):
