@@ -20,12 +20,23 @@ def max_starts_in_any_window(starts: Sequence[float], seconds: float) -> int:
 
 def test_given_seven_requests_at_once_then_they_start_three_per_second() -> None:
     fake = FakeTime()
-    limiter = ProjectLimiter(clock=fake.clock, sleep=fake.sleep)
+    limiter = ProjectLimiter(margin=0.0, clock=fake.clock, sleep=fake.sleep)
     starts = []
     for _ in range(7):
         with limiter.slot("export"):
             starts.append(fake.now)
     assert starts == [0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 2.0]
+
+
+def test_the_default_window_keeps_a_margin_for_network_jitter() -> None:
+    """Spaced exactly 1 s apart here, requests can land closer together at Mixpanel."""
+    fake = FakeTime()
+    limiter = ProjectLimiter(clock=fake.clock, sleep=fake.sleep)
+    starts = []
+    for _ in range(4):
+        with limiter.slot("export"):
+            starts.append(fake.now)
+    assert starts == [0.0, 0.0, 0.0, 1.25]
 
 
 def test_given_spread_out_requests_then_none_waits() -> None:
@@ -34,7 +45,7 @@ def test_given_spread_out_requests_then_none_waits() -> None:
     for _ in range(10):
         with limiter.slot("query"):
             pass
-        fake.now += 0.4
+        fake.now += 0.45
     assert fake.waits == []
 
 
@@ -69,6 +80,7 @@ def test_given_many_threads_then_no_one_second_window_ever_holds_more_than_three
         t.join()
     assert len(starts) == 120
     assert max_starts_in_any_window(starts, 1.0) <= 3
+    assert max_starts_in_any_window(starts, 1.25) <= 3
 
 
 def test_an_hourly_window_can_be_added() -> None:
