@@ -1,0 +1,270 @@
+"""Benchmark of the day-ingest engine: throughput against bare decoding, and peak memory.
+
+    .venv/bin/python -m benchmarks.ingest            # 2,000,000 events, about a minute
+    .venv/bin/python -m benchmarks.ingest --events 200000 --rss-events 200000   # quick
+
+One run generates a synthetic export day (see `export_day.py`) into a temporary file, then
+reports, in that same run:
+
+- throughput: events/s through the whole engine (`ingest_day`: decode, dedupe, attribute,
+  resolve, sketches, rows) against events/s of *only decoding* the same lines with msgspec,
+  both generically (`msgspec.json.decode`, what any consumer must at least do) and with the
+  engine's own narrow Struct (the floor of this engine). Every variant reads the same file
+  line by line; each is timed (CPU time of this process, robust to other load on a shared
+  machine) several times, interleaved, and the best run is kept;
+- peak RSS of a child process that ingests the whole file read line by line (so the input
+  is never in memory): `VmHWM` of the child and `ru_maxrss` of RUSAGE_CHILDREN, minus the
+  child's RSS after imports, to show what the engine itself holds;
+- bytes per event of the dedupe keys.
+
+Results go to benchmarks/results/ingest.json and ingest.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from benchmarks.export_day import TRACKED, DayShape, crm_accounts, lines
+from usage_analytics.ingest import AccountMapping, IngestConfig, ingest_day
+from usage_analytics.ingest.decoding import LineDecoder
+
+RESULTS = Path(__file__).parent / "results"
+DAY = dt.date(2024, 6, 1)
+TARGET_RATIO = 0.5
+TARGET_RSS_MB = 400
+
+
+def _config() -> IngestConfig:
+    return IngestConfig.group(
+        "company_id", tracked_features=TRACKED, mapping=AccountMapping.parse("crm_id")
+    )
+
+
+def _read(path: Path, limit: int) -> Iterator[bytes]:
+    with path.open("rb") as f:
+        yield from islice(f, limit)
+
+
+def _decode_generic(path: Path, limit: int) -> int:
+    decode = msgspec.json.Decoder().decode
+    n = 0
+    for line in _read(path, limit):
+        try:  # noqa: SIM105 (contextlib.suppress would add a context manager per line)
+            decode(line)
+        except msgspec.DecodeError:
+            pass
+        n += 1
+    return n
+
+
+def _decode_typed(path: Path, limit: int) -> int:
+    decode = LineDecoder("company_id").decode
+    n = 0
+    for line in _read(path, limit):
+        try:  # noqa: SIM105 (contextlib.suppress would add a context manager per line)
+            decode(line)
+        except msgspec.DecodeError:
+            pass
+        n += 1
+    return n
+
+
+def _engine(path: Path, limit: int, shape: DayShape) -> int:
+    config = _config()
+    resolve = config.resolver(crm_accounts(shape))
+    rows = ingest_day(
+        _read(path, limit), workspace_id="bench", day=DAY, config=config, resolve=resolve
+    )
+    return rows.stats.lines_read
+
+
+def _best_rate(runs: dict[str, Callable[[], int]], repeats: int) -> dict[str, float]:
+    """events/s per variant: best CPU time of `repeats` interleaved runs."""
+    best = {name: float("inf") for name in runs}
+    counts = {}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.process_time()
+            counts[name] = run()
+            best[name] = min(best[name], time.process_time() - start)
+    return {name: counts[name] / best[name] for name in runs}
+
+
+def _vm_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def child_ingest(path: Path, shape: DayShape) -> dict[str, Any]:
+    """Run in the child: ingest the file line by line and report memory."""
+    config = _config()
+    resolve = config.resolver(crm_accounts(shape))
+    baseline_kb = _vm_kb("VmRSS")
+    with path.open("rb") as f:
+        rows = ingest_day(f, workspace_id="bench", day=DAY, config=config, resolve=resolve)
+    stats = rows.stats
+    return {
+        "baseline_rss_mb": baseline_kb / 1024,
+        "vm_hwm_mb": _vm_kb("VmHWM") / 1024,
+        "lines_read": stats.lines_read,
+        "attributed": stats.attributed,
+        "duplicates": stats.duplicates,
+        "malformed": stats.malformed,
+        "ignored_identity": stats.ignored_identity,
+        "hotshard_restored": stats.hotshard_restored,
+        "no_account": stats.no_account,
+        "accounts": len(rows.accounts),
+        "quarantined_values": len(rows.quarantine),
+        "dedupe_keys": stats.dedupe_keys,
+        "dedupe_bytes_per_event": round(stats.dedupe_bytes_per_event, 1),
+        "largest_sketch_bytes": max(len(r.usage.users_sketch or b"") for r in rows.accounts),
+    }
+
+
+def _measure_rss(path: Path, shape: DayShape) -> dict[str, Any]:
+    cmd = [sys.executable, "-m", "benchmarks.ingest", "--child", str(path)]
+    cmd += ["--accounts", str(shape.accounts), "--users", str(shape.users)]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    report: dict[str, Any] = json.loads(out)
+    report["ru_maxrss_children_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    report["engine_rss_mb"] = report["vm_hwm_mb"] - report["baseline_rss_mb"]
+    return report
+
+
+def _generate(path: Path, shape: DayShape) -> dict[str, Any]:
+    start = time.perf_counter()
+    size = 0
+    with path.open("wb") as f:
+        for line in lines(shape):
+            f.write(line)
+            size += len(line)
+    return {"seconds": round(time.perf_counter() - start, 1), "bytes_per_line": size / shape.events}
+
+
+def run(events: int, rss_events: int, repeats: int, shape: DayShape) -> dict[str, Any]:
+    total = max(events, rss_events)
+    shape = DayShape(events=total, accounts=shape.accounts, users=shape.users, seed=shape.seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "export.jsonl"
+        generated = _generate(path, shape)
+        rss_path = path
+        if rss_events < total:
+            rss_path = Path(tmp) / "rss.jsonl"
+            rss_path.write_bytes(b"".join(_read(path, rss_events)))
+        # memory first, while this process is small: a forked child starts with the parent's
+        # RSS, which ru_maxrss would otherwise report as the child's peak
+        memory = _measure_rss(rss_path, shape)
+        rates = _best_rate(
+            {
+                "decode_generic": lambda: _decode_generic(path, events),
+                "decode_typed": lambda: _decode_typed(path, events),
+                "engine": lambda: _engine(path, events, shape),
+            },
+            repeats,
+        )
+    return {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_1m": round(os.getloadavg()[0], 2),
+        },
+        "day": {
+            "events": events,
+            "rss_events": rss_events,
+            "accounts": shape.accounts,
+            "users": shape.users,
+            "generated": generated,
+        },
+        "throughput_events_per_s": {k: round(v) for k, v in rates.items()},
+        "engine_vs_decode_generic": round(rates["engine"] / rates["decode_generic"], 3),
+        "engine_vs_decode_typed": round(rates["engine"] / rates["decode_typed"], 3),
+        "memory": memory,
+        "targets": {
+            "engine_vs_bare_decode_at_least": TARGET_RATIO,
+            "peak_rss_mb_at_most": TARGET_RSS_MB,
+        },
+    }
+
+
+def _markdown(r: dict[str, Any]) -> str:
+    t = r["throughput_events_per_s"]
+    m = r["memory"]
+    return f"""# Ingest engine benchmark
+
+Generated by `python -m benchmarks.ingest` on {r["when"]}
+(Python {r["machine"]["python"]}, {r["machine"]["cpus"]} CPUs shared with other work,
+1-minute load {r["machine"]["load_average_1m"]}).
+A synthetic export day: {r["day"]["events"]:,} events (throughput) / {r["day"]["rss_events"]:,}
+events (memory), {r["day"]["accounts"]:,} accounts, {r["day"]["users"]:,} users,
+{r["day"]["generated"]["bytes_per_line"]:.0f} bytes per line.
+
+## Throughput (best CPU time of interleaved runs, input read from a file line by line)
+
+| variant | events/s |
+|---|---:|
+| msgspec generic decode only (`msgspec.json.decode`) | {t["decode_generic"]:,} |
+| msgspec decode into the engine's narrow Struct only | {t["decode_typed"]:,} |
+| whole engine (`ingest_day`) | {t["engine"]:,} |
+
+Engine / generic decode: **{r["engine_vs_decode_generic"]:.0%}**; engine / narrow-Struct
+decode: **{r["engine_vs_decode_typed"]:.0%}** (target: at least 50% of bare decode).
+
+## Memory ({r["day"]["rss_events"]:,} events, child process, input streamed from a file)
+
+| measure | MB |
+|---|---:|
+| peak RSS (VmHWM) | {m["vm_hwm_mb"]:.0f} |
+| peak RSS (ru_maxrss, RUSAGE_CHILDREN) | {m["ru_maxrss_children_mb"]:.0f} |
+| RSS after imports, before ingest | {m["baseline_rss_mb"]:.0f} |
+| held by the engine (peak - baseline) | {m["engine_rss_mb"]:.0f} |
+
+Target: peak RSS at most 400 MB. Dedupe keys: {m["dedupe_keys"]:,} keys,
+**{m["dedupe_bytes_per_event"]} bytes per event** (a 60-bit hash in a set). Largest
+account-day sketch: {m["largest_sketch_bytes"]:,} bytes. The day: {m["attributed"]:,}
+attributed, {m["duplicates"]:,} duplicates, {m["ignored_identity"]:,} identity events,
+{m["hotshard_restored"]:,} hot-shard events restored, {m["no_account"]:,} without account,
+{m["malformed"]:,} malformed; {m["accounts"]:,} account rows, {m["quarantined_values"]:,}
+quarantined values.
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=1_000_000, help="throughput day size")
+    parser.add_argument("--rss-events", type=int, default=2_000_000, help="memory day size")
+    parser.add_argument("--accounts", type=int, default=2_000)
+    parser.add_argument("--users", type=int, default=50_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    shape = DayShape(accounts=args.accounts, users=args.users)
+    if args.child:
+        print(json.dumps(child_ingest(args.child, shape)))
+        return
+    result = run(args.events, args.rss_events, args.repeats, shape)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "ingest.json").write_text(json.dumps(result, indent=2) + "\n")
+    (RESULTS / "ingest.md").write_text(_markdown(result))
+    print(_markdown(result))
+
+
+if __name__ == "__main__":
+    main()
