@@ -193,7 +193,7 @@ def _bot_records(
     if not hot:
         props = {"distinct_id": bot, spec.group_key: account.company_id, "mp_lib": "python"}
     common = json.dumps(props, separators=(",", ":"))[1:-1]
-    count = spec.hot_shard_events if hot else round(spec.hot_shard_events * rng.uniform(0.9, 1.1))
+    count = plan.bot_events if hot else round(plan.bot_events * rng.uniform(0.9, 1.1))
     for _ in range(count):
         t = start + int(rng.random() * DAY_MS)
         original = BOT_EVENTS[rng.getrandbits(2)]

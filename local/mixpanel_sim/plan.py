@@ -41,6 +41,10 @@ QA_VALUES: tuple[str, ...] = ("qa-internal", "test")
 # How the unassigned users write the group key: blank, whitespace, null, absent, empty lists.
 BLANK_GROUP_VALUES: tuple[object, ...] = ("", "   ", None, ..., [], ["", " "])
 MIN_DECLINING_USERS = 6
+BOT_SHARE = 0.05  # the sync bot's daily events, against the users' weekday volume
+NUMERIC_ID_SHARE = 0.15  # company ids that are numbers (server-side code sends them as such)
+LIST_STYLE_SHARE = 0.2  # accounts whose SDK uses set_group (one-element lists)
+DOMAIN_ON_EVENTS_SHARE = 0.6  # accounts whose web app registers company_domain
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +92,7 @@ class ProjectPlan:
     hot_shard_account: int  # index into `accounts`
     scale: float  # multiplier on intensities (target_events_per_day)
     weekday_events: float  # expected events of a plain weekday at scale 1
+    bot_events: int  # the sync bot's events a day (exactly this many on the hot-shard day)
 
     @property
     def customers(self) -> tuple[AccountPlan, ...]:
@@ -112,6 +117,12 @@ def _assign(rng: random.Random, n: int, shares: tuple[tuple[str, float], ...]) -
     labels.extend([shares[-1][0]] * (n - len(labels)))
     rng.shuffle(labels)
     return labels
+
+
+def _flags(spec: ProjectSpec, salt: str, n: int, share: float) -> list[bool]:
+    """n booleans, `share` of them true (at least one either way when n allows it)."""
+    labels = _assign(_rng(spec, salt), n, (("yes", share), ("no", 1.0 - share)))
+    return [label == "yes" for label in labels]
 
 
 def _company_names(rng: random.Random, n: int) -> list[str]:
@@ -253,17 +264,19 @@ def build_plan(spec: ProjectSpec) -> ProjectPlan:
     names = _company_names(rng, n)
     domains: set[str] = set()
     ids: set[str] = set(QA_VALUES)
+    numeric = _flags(spec, "numeric", n, NUMERIC_ID_SHARE)
+    list_style = _flags(spec, "list", n, LIST_STYLE_SHARE)
+    on_events = _flags(spec, "domain-on-events", n, DOMAIN_ON_EVENTS_SHARE)
     raw: list[dict[str, object]] = []
     for i in range(n):
-        numeric = rng.random() < 0.15
         raw.append(
             {
                 "name": names[i],
                 "domain": _domain(names[i], rng, domains),
-                "company_id": _company_id(rng, numeric, ids),
-                "numeric_id": numeric,
-                "list_style": rng.random() < 0.2,
-                "domain_on_events": rng.random() < 0.6,
+                "company_id": _company_id(rng, numeric[i], ids),
+                "numeric_id": numeric[i],
+                "list_style": list_style[i],
+                "domain_on_events": on_events[i],
             }
         )
     accounts = [_customer(spec, i, raw, shapes[i], crm[i]) for i in range(n)]
@@ -273,13 +286,18 @@ def build_plan(spec: ProjectSpec) -> ProjectPlan:
     weekday = expected_weekday_events(accounts)
     scale = 1.0
     if spec.target_events_per_day:
-        scale = spec.target_events_per_day / max(1.0, weekday * (1 + spec.anonymous_share))
+        per_unit = weekday * (1 + spec.anonymous_share + BOT_SHARE) * (1 + spec.duplicate_rate)
+        scale = spec.target_events_per_day / max(1.0, per_unit)
+    bot = spec.bot_events_per_day
+    if bot is None:
+        bot = round(BOT_SHARE * weekday * scale)
     return ProjectPlan(
         spec=spec,
         accounts=tuple(accounts),
         hot_shard_account=hot,
         scale=scale,
         weekday_events=weekday,
+        bot_events=bot if spec.hot_shard_days_ago is not None else 0,
     )
 
 
@@ -291,8 +309,10 @@ def _customer(
     domain = str(info["domain"])
     on_events = bool(info["domain_on_events"])
     users: list[UserPlan] = []
-    for _ in range(_user_count(rng, spec, shape)):  # type: ignore[arg-type]
+    for k in range(_user_count(rng, spec, shape)):  # type: ignore[arg-type]
         lib = _lib(rng)
+        if k == 0 and info["numeric_id"]:
+            lib = "python"  # numeric ids reach Mixpanel as numbers from the backend
         value = _group_value(rng, info, lib)
         users.append(
             _user(rng, spec, domain=domain, group_value=value, domain_on_events=on_events, lib=lib)

@@ -7,14 +7,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from local.mixpanel_sim.plan import ProjectPlan
 
 
-def build_profiles(plan: ProjectPlan) -> list[dict[str, object]]:
+def build_profiles(plan: ProjectPlan) -> list[dict[str, Any]]:
     """All profiles, sorted by distinct_id, each `{"$distinct_id", "$properties"}`."""
     spec = plan.spec
-    profiles: list[dict[str, object]] = []
+    profiles: list[dict[str, Any]] = []
     for account in plan.accounts:
         for user in account.users:
             created = spec.today - dt.timedelta(days=user.created_days_ago)

@@ -15,6 +15,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from functools import cached_property
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from local.mixpanel_sim.events import DAY_MS, Record, day_start_ms, iter_day_records
@@ -39,11 +40,11 @@ class SyntheticProject:
         return self.plan.customers
 
     @cached_property
-    def profiles(self) -> list[dict[str, object]]:
+    def profiles(self) -> list[dict[str, Any]]:
         return build_profiles(self.plan)
 
     @cached_property
-    def profiles_by_id(self) -> dict[str, dict[str, object]]:
+    def profiles_by_id(self) -> dict[str, dict[str, Any]]:
         return {str(p["$distinct_id"]): p for p in self.profiles}
 
     # --- time -----------------------------------------------------------------------------
@@ -103,7 +104,7 @@ class SyntheticProject:
         weight["$identify"] = 1e-3
         weight["$merge"] = 1e-4
         if self.spec.hot_shard_day is not None:
-            weight["record_synced"] = self.spec.hot_shard_events * 0.75
-            weight["api_request"] = self.spec.hot_shard_events * 0.25
+            weight["record_synced"] = self.plan.bot_events * 0.75
+            weight["api_request"] = self.plan.bot_events * 0.25
             weight["$hotshard_events"] = 1e-5
         return sorted(weight, key=lambda n: (-weight[n], n))

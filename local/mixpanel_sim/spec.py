@@ -51,11 +51,12 @@ class ProjectSpec:
     target_events_per_day: int | None = None
     duplicate_rate: float = 0.01
     missing_insert_id_rate: float = 0.03
-    # A customer's sync bot sends about `hot_shard_events` events every day; on one day (this
-    # many days before today) it crossed Mixpanel's hot-shard threshold and its events were
-    # rewritten to `$hotshard_events` with an empty distinct_id. None: no bot at all.
+    # A customer's sync bot sends `bot_events_per_day` events every day (None: 5% of the
+    # users' weekday volume). On one day, `hot_shard_days_ago` days before today, it crossed
+    # Mixpanel's hot-shard threshold and its events were rewritten to `$hotshard_events`
+    # with an empty distinct_id. `hot_shard_days_ago=None`: no bot at all.
     hot_shard_days_ago: int | None = 8
-    hot_shard_events: int = 2_500
+    bot_events_per_day: int | None = None
     anonymous_share: float = 0.02
 
     def __post_init__(self) -> None:
