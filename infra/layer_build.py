@@ -59,12 +59,22 @@ def _install_wheels(out_dir: Path, requirements: list[str]) -> None:
         old.unlink()
     subprocess.run(
         [
-            _uv(), "pip", "install", "--quiet", "--python-platform", "aarch64-manylinux2014",
-            "--python-version", "3.12", "--only-binary", ":all:",
-            "--target", str(out_dir / "python"), *requirements,
+            _uv(),
+            "pip",
+            "install",
+            "--quiet",
+            "--python-platform",
+            "aarch64-manylinux2014",
+            "--python-version",
+            "3.12",
+            "--only-binary",
+            ":all:",
+            "--target",
+            str(out_dir / "python"),
+            *requirements,
         ],
         check=True,
-    )  # fmt: skip
+    )
     for pattern in PRUNED:
         for path in (out_dir / "python").glob(f"{pattern}*"):
             shutil.rmtree(path, ignore_errors=True)

@@ -1,5 +1,19 @@
-"""Placeholder: filled in by its issue."""
+"""Backfill step 1: the days to fetch (30 ending yesterday, minus those already done)."""
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from usage_analytics.wiring import backfill_deps
+from usage_analytics.workflows import backfill
 
 
-def handler(event: dict, context: object) -> dict:
-    raise NotImplementedError("functions/backfill/plan")
+class PlanInput(BaseModel):
+    workspace_id: str
+    execution_id: str
+    started_at: str
+    timeout_minutes: int = 30
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return backfill.plan(backfill_deps(), **PlanInput.model_validate(event).model_dump())

@@ -42,9 +42,16 @@ def rest_api(
             data_trace_enabled=False,
             access_log_destination=apigw.LogGroupLogDestination(access_logs),
             access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
-                caller=False, http_method=True, ip=True, protocol=True, request_time=True,
-                resource_path=True, response_length=True, status=True, user=True,
-            ),  # fmt: skip
+                caller=False,
+                http_method=True,
+                ip=True,
+                protocol=True,
+                request_time=True,
+                resource_path=True,
+                response_length=True,
+                status=True,
+                user=True,
+            ),
         ),
         default_cors_preflight_options=apigw.CorsOptions(
             allow_origins=[spa_origin],
@@ -54,7 +61,9 @@ def rest_api(
         ),
     )
     for kind in (apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX):
-        api.add_gateway_response(f"Cors{kind.response_type}", type=kind, response_headers=cors_headers)
+        api.add_gateway_response(
+            f"Cors{kind.response_type}", type=kind, response_headers=cors_headers
+        )
     authorizer = apigw.RequestAuthorizer(
         scope,
         "JwtAuthorizer",

@@ -54,7 +54,10 @@ def backfill_watchdog(
         event_pattern=events.EventPattern(
             source=["aws.states"],
             detail_type=["Step Functions Execution Status Change"],
-            detail={"status": ["TIMED_OUT", "ABORTED"], "stateMachineArn": [backfill.state_machine_arn]},
+            detail={
+                "status": ["TIMED_OUT", "ABORTED"],
+                "stateMachineArn": [backfill.state_machine_arn],
+            },
         ),
         targets=[
             targets.LambdaFunction(

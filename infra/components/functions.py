@@ -19,7 +19,6 @@ from infra.contract import ENTRY_TAG
 from infra.layer_build import ROOT
 
 
-
 @dataclass(frozen=True)
 class FunctionSpec:
     id: str

@@ -72,7 +72,11 @@ def _invoke(
 
 
 def _state_machine(
-    scope: Construct, id: str, definition: sfn.IChainable, timeout: Duration, retention: logs.RetentionDays
+    scope: Construct,
+    id: str,
+    definition: sfn.IChainable,
+    timeout: Duration,
+    retention: logs.RetentionDays,
 ) -> sfn.StateMachine:
     log_group = logs.LogGroup(
         scope, f"{id}Logs", retention=retention, removal_policy=RemovalPolicy.DESTROY
@@ -84,7 +88,9 @@ def _state_machine(
         state_machine_type=sfn.StateMachineType.STANDARD,
         timeout=timeout,
         tracing_enabled=True,
-        logs=sfn.LogOptions(destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False),
+        logs=sfn.LogOptions(
+            destination=log_group, level=sfn.LogLevel.ALL, include_execution_data=False
+        ),
     )
 
 
@@ -112,9 +118,14 @@ def backfill_state_machine(
         "started_at.$": "$$.Execution.StartTime",
     }
     plan_step = _invoke(
-        scope, "Plan", plan, {**execution, "timeout_minutes": timeout_minutes},
-        result_path="$.plan", timeout_s=60, timing=timing,
-    )  # fmt: skip
+        scope,
+        "Plan",
+        plan,
+        {**execution, "timeout_minutes": timeout_minutes},
+        result_path="$.plan",
+        timeout_s=60,
+        timing=timing,
+    )
     day_step = _invoke(
         scope,
         "BackfillDay",
@@ -143,14 +154,24 @@ def backfill_state_machine(
     )
     days.item_processor(day_step)
     finalize_step = _invoke(
-        scope, "Finalize", finalize,
-        {**execution, "config_id.$": "$.plan.config_id"}, timeout_s=300, timing=timing,
-    )  # fmt: skip
+        scope,
+        "Finalize",
+        finalize,
+        {**execution, "config_id.$": "$.plan.config_id"},
+        timeout_s=300,
+        timing=timing,
+    )
     mark_failed_step = _invoke(
-        scope, "MarkFailed", mark_failed,
-        {**execution, "error.$": "$.error"}, timeout_s=60, timing=timing,
-    )  # fmt: skip
-    failed = sfn.Fail(scope, "BackfillFailed", cause_path="$.error.Cause", error_path="$.error.Error")
+        scope,
+        "MarkFailed",
+        mark_failed,
+        {**execution, "error.$": "$.error"},
+        timeout_s=60,
+        timing=timing,
+    )
+    failed = sfn.Fail(
+        scope, "BackfillFailed", cause_path="$.error.Cause", error_path="$.error.Error"
+    )
     on_failure = mark_failed_step.next(failed)
     for step in (plan_step, days, finalize_step):
         step.add_catch(on_failure, errors=["States.ALL"], result_path="$.error")
@@ -178,10 +199,14 @@ def _per_workspace_fan_out(
     correctness does not rest on tolerated-failure semantics)."""
     scope = Construct(scope, f"{name}Workflow")
     listing = _invoke(
-        scope, f"{name}List", list_workspaces,
+        scope,
+        f"{name}List",
+        list_workspaces,
         {"job": job, "input.$": "$", "execution_id.$": "$$.Execution.Id"},
-        result_path="$.listing", timeout_s=300, timing=timing,
-    )  # fmt: skip
+        result_path="$.listing",
+        timeout_s=300,
+        timing=timing,
+    )
     work = _invoke(
         scope,
         f"{name}Workspace",
@@ -192,10 +217,12 @@ def _per_workspace_fan_out(
         timing=timing,
     )
     record = _invoke(
-        scope, f"{name}RecordFailure", record_failure,
+        scope,
+        f"{name}RecordFailure",
+        record_failure,
         {"job": job, "workspace_id.$": "$.workspace_id", "day.$": "$.day", "error.$": "$.error"},
         timeout_s=60,
-    )  # fmt: skip
+    )
     work.add_catch(record, errors=["States.ALL"], result_path="$.error")
     fan_out = sfn.DistributedMap(
         scope,
@@ -221,4 +248,3 @@ def daily_sync_state_machine(scope: Construct, **kwargs: object) -> sfn.StateMac
 
 def rematch_state_machine(scope: Construct, **kwargs: object) -> sfn.StateMachine:
     return _per_workspace_fan_out(scope, "Rematch", job="rematch", **kwargs)  # type: ignore[arg-type]
-

@@ -74,7 +74,12 @@ class Dispatcher:
         return self._run(fn.function_name, entry, event, context, response_headers)
 
     def _run(
-        self, name: str, entry: str, event: Any, context: LambdaContext, response_headers: dict[str, str]
+        self,
+        name: str,
+        entry: str,
+        event: Any,
+        context: LambdaContext,
+        response_headers: dict[str, str],
     ) -> bytes:
         try:
             result = load_handler(entry)(event, context)

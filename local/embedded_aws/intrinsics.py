@@ -14,7 +14,7 @@ def resolve(value: Any, lookup: Lookup, pseudo: dict[str, str]) -> Any:
     if not isinstance(value, dict):
         return value
     if len(value) == 1:
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Ref":
             return pseudo[arg] if arg in pseudo else lookup(arg, None)
         if key == "Fn::GetAtt":

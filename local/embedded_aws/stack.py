@@ -8,6 +8,7 @@ import logging
 import os
 import time
 import urllib.request
+import uuid
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -73,8 +74,14 @@ class EmbeddedAws:
         urllib.request.urlopen(request, timeout=10).read()
         dispatcher = self.dispatcher
 
-        def invoke(backend: Any, function_name: str, qualifier: str | None, body: Any,
-                   headers: Any, response_headers: Any) -> bytes:  # fmt: skip
+        def invoke(
+            backend: Any,
+            function_name: str,
+            qualifier: str | None,
+            body: Any,
+            headers: Any,
+            response_headers: Any,
+        ) -> bytes:
             fn = backend.get_function(function_name, qualifier)
             return dispatcher.invoke(fn, body, headers, response_headers)
 
@@ -121,7 +128,9 @@ class LocalStack:
     assembly: Assembly
     physical: dict[str, str]  # logical id -> physical id
     paths: dict[str, str]  # construct path (without /Resource) -> logical id
-    state_machines: dict[str, str] = field(default_factory=dict)  # backfill|daily_sync|rematch -> ARN
+    state_machines: dict[str, str] = field(
+        default_factory=dict
+    )  # backfill|daily_sync|rematch -> ARN
     environment: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -156,14 +165,17 @@ class LocalStack:
         """`Api`, `BackfillDay`, ... -> the physical function name."""
         return self.physical[self.paths[f"{self.assembly.stack_name}/{construct_id}/Function"]]
 
-    def start_execution(self, machine: str, payload: dict[str, Any], name: str | None = None) -> str:
-        kwargs: dict[str, Any] = {
-            "stateMachineArn": self.state_machines[machine],
-            "input": json.dumps(payload),
-        }
-        if name:
-            kwargs["name"] = name
-        return str(boto3.client("stepfunctions").start_execution(**kwargs)["executionArn"])
+    def start_execution(
+        self, machine: str, payload: dict[str, Any], name: str | None = None
+    ) -> str:
+        # moto names unnamed executions "None", so a second one would collide: always name.
+        return str(
+            boto3.client("stepfunctions").start_execution(
+                stateMachineArn=self.state_machines[machine],
+                input=json.dumps(payload),
+                name=name or f"{machine}-{uuid.uuid4().hex[:12]}",
+            )["executionArn"]
+        )
 
     def wait_execution(self, execution_arn: str, timeout_s: float = 300.0) -> dict[str, Any]:
         sfn = boto3.client("stepfunctions")
@@ -176,7 +188,9 @@ class LocalStack:
                 raise TimeoutError(f"execution still running after {timeout_s}s: {execution_arn}")
             time.sleep(0.1)
 
-    def run(self, machine: str, payload: dict[str, Any], timeout_s: float = 300.0) -> dict[str, Any]:
+    def run(
+        self, machine: str, payload: dict[str, Any], timeout_s: float = 300.0
+    ) -> dict[str, Any]:
         return self.wait_execution(self.start_execution(machine, payload), timeout_s)
 
     def fire_schedule(self, rule_construct_id: str) -> str:
@@ -185,9 +199,10 @@ class LocalStack:
         target = self.assembly.template["Resources"][logical]["Properties"]["Targets"][0]
         machine_logical = target["Arn"]["Ref"]
         machine = next(
-            key for key, arn in self.state_machines.items()
+            key
+            for key, arn in self.state_machines.items()
             if arn == self._state_machine_arn(machine_logical)
-        )  # fmt: skip
+        )
         return self.start_execution(machine, json.loads(target.get("Input", "{}")))
 
     # -- deployment details --
@@ -204,16 +219,22 @@ class LocalStack:
 
     def _state_machine_arn(self, logical: str) -> str:
         name = self.physical[logical]
-        return name if name.startswith("arn:") else (
-            f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:stateMachine:{name}"
+        return (
+            name
+            if name.startswith("arn:")
+            else (f"arn:aws:states:{LOCAL_REGION}:{LOCAL_ACCOUNT}:stateMachine:{name}")
         )
 
     def _create_state_machines(self) -> None:
         """CloudFormation-made state machines are invisible to moto's executing backend, so
         each is created again through the Step Functions API, same name, same definition."""
         sfn = boto3.client("stepfunctions")
-        pseudo = {"AWS::Partition": "aws", "AWS::Region": LOCAL_REGION, "AWS::AccountId": LOCAL_ACCOUNT,
-                  "AWS::URLSuffix": "amazonaws.com"}  # fmt: skip
+        pseudo = {
+            "AWS::Partition": "aws",
+            "AWS::Region": LOCAL_REGION,
+            "AWS::AccountId": LOCAL_ACCOUNT,
+            "AWS::URLSuffix": "amazonaws.com",
+        }
         for path, logical in self.paths.items():
             resource = self.assembly.template["Resources"].get(logical, {})
             if resource.get("Type") != "AWS::StepFunctions::StateMachine":
@@ -284,9 +305,10 @@ def _provision_unsupported(template: dict[str, Any]) -> dict[str, Any]:
         return value
 
     outputs = {
-        k: v for k, v in template.get("Outputs", {}).items()
+        k: v
+        for k, v in template.get("Outputs", {}).items()
         if all(f'"{d}"' not in json.dumps(v) for d in set(template["Resources"]) - set(resources))
-    }  # fmt: skip
+    }
     return {**template, "Resources": substitute(resources), "Outputs": substitute(outputs)}
 
 
@@ -297,9 +319,10 @@ def _without_api_gateway(resources: dict[str, Any]) -> dict[str, Any]:
     dropped = {k for k, r in resources.items() if r["Type"].startswith("AWS::ApiGateway::")}
     while True:
         more = {
-            k for k, r in resources.items()
+            k
+            for k, r in resources.items()
             if k not in dropped and any(f'"{d}"' in json.dumps(r) for d in dropped)
-        }  # fmt: skip
+        }
         if not more:
             return {k: r for k, r in resources.items() if k not in dropped}
         dropped |= more

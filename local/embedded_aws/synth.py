@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -57,10 +58,9 @@ def synthesize(extra_context: dict[str, object] | None = None) -> Assembly:
 
         tmp = out.with_name(out.name + f".tmp{os.getpid()}")
         build_app(outdir=str(tmp), context=context).synth()
-        try:
+        # another process may have won the race: its assembly is identical
+        with contextlib.suppress(OSError):
             tmp.rename(out)
-        except OSError:  # another process won the race: its assembly is identical
-            pass
     return Assembly(out, stack_name)
 
 

@@ -34,7 +34,9 @@ def secret_name(prefix: str, workspace_id: str) -> str:
 class SecretsManagerStore:
     def __init__(self, client: Any, kms_key_id: str | None = None) -> None:
         self._client = client
-        self._kms_key_id = kms_key_id if kms_key_id is not None else os.environ.get("SECRETS_KMS_KEY_ID")
+        self._kms_key_id = (
+            kms_key_id if kms_key_id is not None else os.environ.get("SECRETS_KMS_KEY_ID")
+        )
 
     def put(self, name: str, account: ServiceAccount) -> None:
         value = json.dumps(
@@ -50,8 +52,11 @@ class SecretsManagerStore:
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ResourceNotFoundException":
                 raise
-            kwargs: dict[str, Any] = {"Name": name, "SecretString": value,
-                                      "Description": "Mixpanel service account (usage-analytics)"}  # fmt: skip
+            kwargs: dict[str, Any] = {
+                "Name": name,
+                "SecretString": value,
+                "Description": "Mixpanel service account (usage-analytics)",
+            }
             if self._kms_key_id:
                 kwargs["KmsKeyId"] = self._kms_key_id
             self._client.create_secret(**kwargs)
@@ -60,7 +65,10 @@ class SecretsManagerStore:
         try:
             value = self._client.get_secret_value(SecretId=name)["SecretString"]
         except ClientError as exc:
-            if exc.response["Error"]["Code"] in ("ResourceNotFoundException", "InvalidRequestException"):
+            if exc.response["Error"]["Code"] in (
+                "ResourceNotFoundException",
+                "InvalidRequestException",
+            ):
                 raise SecretNotFound(f"no Mixpanel credentials stored ({name})") from None
             raise
         return ServiceAccount.model_validate(json.loads(value))

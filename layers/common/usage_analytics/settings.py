@@ -55,8 +55,7 @@ class Settings(BaseModel):
         parsed = urlparse(value)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise ValueError(
-                "must be an absolute http(s) URL such as http://127.0.0.1:8765 "
-                f"(got {value!r})"
+                f"must be an absolute http(s) URL such as http://127.0.0.1:8765 (got {value!r})"
             )
         return value.rstrip("/")
 

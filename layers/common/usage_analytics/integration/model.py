@@ -1,7 +1,5 @@
 """The workspace's Mixpanel integration: what the wizard configured and where it stands."""
 
-# Region is re-exported: the integration stores the region the client speaks to.
-
 from __future__ import annotations
 
 import datetime as dt
@@ -11,21 +9,15 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from usage_analytics.ingest.config import IdentityMode, IngestConfig
+from usage_analytics.ingest.matching import AccountMapping
+from usage_analytics.ingest.matching import MappingKind as MappingField
 from usage_analytics.mixpanel.hosts import Region
+
+__all__ = ["IdentityMode", "Integration", "Mapping", "MappingField", "Region", "Status"]
 
 TRACKED_FEATURE_CAP = 25
 BACKFILL_DAYS = 30
-
-
-class IdentityMode(StrEnum):
-    GROUP = "group"
-    USER_PROPERTY = "user_property"
-
-
-class MappingField(StrEnum):
-    CRM_ID = "crm_id"
-    DOMAIN = "domain"
-    CUSTOM_FIELD = "custom_field"
 
 
 class Status(StrEnum):
@@ -38,6 +30,8 @@ class Status(StrEnum):
 
 
 class Mapping(BaseModel):
+    """The mapping as the API writes it; `account_mapping` is the form matching uses."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     field: MappingField
@@ -52,11 +46,13 @@ class Mapping(BaseModel):
         return self
 
     @property
+    def account_mapping(self) -> AccountMapping:
+        return AccountMapping(kind=self.field, key=self.custom_field_key)
+
+    @property
     def written(self) -> str:
         """How the spec writes it: crm_id, domain, or cf::KEY."""
-        if self.field is MappingField.CUSTOM_FIELD:
-            return f"cf::{self.custom_field_key}"
-        return self.field.value
+        return str(self.account_mapping)
 
 
 class ProbeResult(BaseModel):
@@ -99,7 +95,22 @@ class Integration(BaseModel):
 
     @property
     def configured(self) -> bool:
-        return bool(self.identity_mode and self.identity_key and self.mapping and self.tracked_features)
+        return bool(
+            self.identity_mode and self.identity_key and self.mapping and self.tracked_features
+        )
+
+    def ingest_config(self) -> IngestConfig:
+        if not (
+            self.identity_mode and self.identity_key and self.mapping and self.tracked_features
+        ):
+            raise ValueError("the integration is not configured yet (identity, mapping, features)")
+        return IngestConfig(
+            identity_mode=self.identity_mode,
+            account_property=self.identity_key,
+            tracked_features=tuple(self.tracked_features),
+            excluded_keys=frozenset(self.excluded_keys),
+            mapping=self.mapping.account_mapping,
+        )
 
     @property
     def config_id(self) -> str:

@@ -26,9 +26,9 @@ class IntegrationRepository:
         self._table = table
 
     def get(self, workspace_id: str) -> Integration | None:
-        item = self._table.get_item(
-            Key={"pk": workspace_id, "sk": SK}, ConsistentRead=True
-        ).get("Item")
+        item = self._table.get_item(Key={"pk": workspace_id, "sk": SK}, ConsistentRead=True).get(
+            "Item"
+        )
         return _from_item(item) if item else None
 
     def save(self, integration: Integration, *, expected_version: int | None) -> Integration:

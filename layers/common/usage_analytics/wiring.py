@@ -1,0 +1,86 @@
+"""Builds the real adapters from the settings, once per process (handlers call these)."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from boto3.dynamodb.conditions import Key
+
+from usage_analytics import aws
+from usage_analytics.clock import default_clock
+from usage_analytics.ingest.matching import CrmAccount
+from usage_analytics.integration.repository import IntegrationRepository
+from usage_analytics.mixpanel.client import MixpanelClient
+from usage_analytics.mixpanel.credentials import ServiceAccount
+from usage_analytics.secrets import SecretsManagerStore
+from usage_analytics.settings import get_settings
+from usage_analytics.sync_history import SyncHistoryRepository
+from usage_analytics.workflows.backfill import BackfillDeps
+from usage_analytics.workflows.day_ingest import DayIngestDeps
+from usage_analytics.workflows.progress import ProgressRepository
+
+
+def integrations() -> IntegrationRepository:
+    return IntegrationRepository(aws.table(get_settings().integrations_table))
+
+
+def history() -> SyncHistoryRepository:
+    return SyncHistoryRepository(aws.table(get_settings().sync_history_table))
+
+
+def secret_store() -> SecretsManagerStore:
+    return SecretsManagerStore(aws.client("secretsmanager"))
+
+
+def mixpanel_client(account: ServiceAccount) -> MixpanelClient:
+    return MixpanelClient.from_settings(account)
+
+
+def crm_accounts(workspace_id: str) -> list[CrmAccount]:
+    table = aws.table(get_settings().accounts_table)
+    kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(workspace_id)}
+    accounts: list[CrmAccount] = []
+    while True:
+        page = table.query(**kwargs)
+        accounts.extend(CrmAccount.model_validate(_plain(item)) for item in page["Items"])
+        if "LastEvaluatedKey" not in page:
+            return accounts
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _plain(item: dict[str, Any]) -> dict[str, Any]:
+    from decimal import Decimal
+
+    out = {k: v for k, v in item.items() if k not in ("pk", "sk")}
+    out.setdefault("id", item.get("sk"))
+    return {k: int(v) if isinstance(v, Decimal) else v for k, v in out.items()}
+
+
+def write_day(rows: Any) -> None:
+    from usage_analytics.storage.day_writer import write_day as write
+
+    settings = get_settings()
+    write(
+        rows,
+        usage_table=aws.table(settings.usage_table),
+        quarantine_table=aws.table(settings.quarantine_table),
+    )
+
+
+@cache
+def day_ingest_deps() -> DayIngestDeps:
+    return DayIngestDeps(
+        secrets=secret_store(), mixpanel=mixpanel_client, accounts=crm_accounts, write_day=write_day
+    )
+
+
+def backfill_deps() -> BackfillDeps:
+    settings = get_settings()
+    return BackfillDeps(
+        integrations=integrations(),
+        progress=ProgressRepository(aws.table(settings.backfill_progress_table)),
+        history=history(),
+        day=day_ingest_deps(),
+        clock=default_clock(),
+    )
