@@ -203,6 +203,19 @@ NAME_TAILS: tuple[str, ...] = (
     "Ventures",
     "Works",
 )
+PLACES: tuple[tuple[str, str, str], ...] = (
+    ("San Francisco", "California", "US"),
+    ("New York", "New York", "US"),
+    ("Austin", "Texas", "US"),
+    ("Chicago", "Illinois", "US"),
+    ("Toronto", "Ontario", "CA"),
+    ("London", "England", "GB"),
+    ("Berlin", "Land Berlin", "DE"),
+    ("Paris", "Ile-de-France", "FR"),
+    ("Amsterdam", "North Holland", "NL"),
+    ("Bengaluru", "Karnataka", "IN"),
+    ("Sydney", "New South Wales", "AU"),
+)
 TLDS: tuple[str, ...] = (".com", ".com", ".com", ".io", ".co", ".ai", ".net")
 FIRST_NAMES: tuple[str, ...] = (
     "Ana",

@@ -207,15 +207,9 @@ def _user(
     if on_events:
         props[spec.domain_property] = domain
     if lib == "web":
-        props.update(
-            {
-                "mp_lib": "web",
-                "$os": rng.choice(("Mac OS X", "Windows", "Linux")),
-                "$browser": rng.choice(("Chrome", "Chrome", "Firefox", "Safari", "Edge")),
-            }
-        )
+        props.update(_web_defaults(rng, distinct_id))
     else:
-        props["mp_lib"] = "python"
+        props.update({"mp_lib": "python", "$lib_version": "4.10.1"})
     r = rng.random()
     if r < 0.03:
         profile_domain = None  # the profile never got the property
@@ -236,6 +230,28 @@ def _user(
         group_value=group_value,
         created_days_ago=rng.randint(20, 900),
     )
+
+
+def _web_defaults(rng: random.Random, distinct_id: str) -> dict[str, object]:
+    """The default properties Mixpanel's JavaScript SDK adds to every event of a browser."""
+    city, region, country = rng.choice(catalog.PLACES)
+    width, height = rng.choice(((1920, 1080), (1440, 900), (2560, 1440), (1366, 768)))
+    return {
+        "$browser": rng.choice(("Chrome", "Chrome", "Firefox", "Safari", "Edge")),
+        "$browser_version": rng.randint(118, 131),
+        "$city": city,
+        "$device_id": f"{rng.getrandbits(48):012x}-{rng.getrandbits(32):08x}",
+        "$initial_referrer": "$direct",
+        "$initial_referring_domain": "$direct",
+        "$lib_version": "2.55.1",
+        "$os": rng.choice(("Mac OS X", "Windows", "Linux")),
+        "$region": region,
+        "$screen_height": height,
+        "$screen_width": width,
+        "$user_id": distinct_id,
+        "mp_country_code": country,
+        "mp_lib": "web",
+    }
 
 
 def _lib(rng: random.Random) -> Literal["web", "python"]:
