@@ -16,6 +16,7 @@ from tests.unit.mixpanel.fakes import (
     me_payload,
 )
 from usage_analytics.mixpanel import (
+    NO_RETRY,
     REGION_HEADER,
     BadCredentials,
     ProjectForbidden,
@@ -102,4 +103,20 @@ def test_given_credentials_refused_everywhere_then_bad_credentials() -> None:
     client, mixpanel, _ = make_client(_residency("nowhere"), region="EU", base_url="http://sim")
     with pytest.raises(BadCredentials):
         client.verify(detect_region=True)
-    assert len(mixpanel.requests) == 4  # EU, then detection: EU, US, IN
+    assert [r.headers[REGION_HEADER] for r in mixpanel.requests] == ["EU", "US", "IN"]
+
+
+def test_a_region_that_accepts_the_credentials_but_refuses_the_project_still_counts() -> None:
+    """US refuses the credentials, EU cannot be reached, IN knows them (403 on the project):
+    the credentials belong to IN; the project problem is for the next attempt to report."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        region = request.headers[REGION_HEADER]
+        if region == "EU":
+            raise httpx.ConnectError("connection refused")
+        if region == "IN":
+            return json_response({"error": "no permission"}, 403)
+        return json_response({"error": "Invalid credentials"}, 401)
+
+    client, _, _ = make_client(handler, region="US", base_url="http://sim", retry=NO_RETRY)
+    assert client.detect_region() is Region.IN

@@ -22,6 +22,8 @@ from usage_analytics.clock import Clock
 from usage_analytics.mixpanel.credentials import ServiceAccount
 from usage_analytics.mixpanel.errors import (
     BadCredentials,
+    MixpanelError,
+    PlanWithoutApiAccess,
     ProjectForbidden,
     ProjectNotFound,
     UnexpectedResponse,
@@ -136,10 +138,8 @@ class MixpanelClient:
         try:
             return self._verify_here()
         except BadCredentials:
-            if not detect_region:
-                raise
-            detected = self.detect_region()
-            if detected == self.account.region:
+            detected = self._region_accepting_credentials() if detect_region else None
+            if detected is None:
                 raise
             raise WrongRegion(
                 f"These credentials are valid in Mixpanel's {detected.value} region, not "
@@ -154,16 +154,25 @@ class MixpanelClient:
         try:
             self._verify_here()
             return self.account.region
-        except BadCredentials as refused:
-            for region in Region:
-                if region == self.account.region:
-                    continue
-                try:
-                    self._in_region(region)._verify_here()
-                except BadCredentials:
-                    continue
-                return region
-            raise refused from None
+        except BadCredentials:
+            detected = self._region_accepting_credentials()
+            if detected is None:
+                raise
+            return detected
+
+    def _region_accepting_credentials(self) -> Region | None:
+        """Another region where verification passes the credential check, if any."""
+        for region in Region:
+            if region == self.account.region:
+                continue
+            try:
+                self._in_region(region)._verify_here()
+            except (ProjectForbidden, ProjectNotFound, PlanWithoutApiAccess):
+                return region  # the credentials passed there; the project has another problem
+            except MixpanelError:
+                continue  # refused, or no answer: not evidence for that region
+            return region
+        return None
 
     def _verify_here(self) -> ProjectInfo:
         project_id = self.account.project_id
