@@ -12,7 +12,6 @@ class PlanInput(BaseModel):
     workspace_id: str
     execution_id: str
     started_at: str
-    timeout_minutes: int = 30
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

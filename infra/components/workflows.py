@@ -121,7 +121,7 @@ def backfill_state_machine(
         scope,
         "Plan",
         plan,
-        {**execution, "timeout_minutes": timeout_minutes},
+        execution,
         result_path="$.plan",
         timeout_s=60,
         timing=timing,

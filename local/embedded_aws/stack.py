@@ -44,7 +44,7 @@ class EmbeddedAws:
         self.endpoint = ""
 
     def start(self) -> EmbeddedAws:
-        for noisy in ("werkzeug", "moto.cloudformation.parsing", "moto.stepfunctions"):
+        for noisy in ("werkzeug", "moto", "moto.stepfunctions"):
             logging.getLogger(noisy).setLevel(logging.ERROR)
         warnings.filterwarnings("ignore", message="Tried to parse AWS::")
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -167,8 +167,12 @@ def test_backfill_is_plan_map_finalize_with_catch_to_mark_failed(resources: dict
 def test_backfill_times_out_just_after_its_soft_deadline(resources: dict[str, Any]) -> None:
     d = definition_of(resources, "BackfillWorkflowBackfill")
     assert d["TimeoutSeconds"] == (30 + 2) * 60
-    plan_payload = d["States"]["Plan"]["Parameters"]
-    assert plan_payload["timeout_minutes"] == 30
+    plan = next(
+        fn
+        for k, fn in resources.items()
+        if fn["Type"] == "AWS::Lambda::Function" and k.startswith("BackfillPlan")
+    )
+    assert plan["Properties"]["Environment"]["Variables"]["BACKFILL_TIMEOUT_MINUTES"] == "30"
 
 
 @pytest.mark.parametrize(

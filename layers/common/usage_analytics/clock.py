@@ -11,17 +11,17 @@ class Clock(Protocol):
 
 
 class SystemClock:
-    """UTC wall clock; when `today` is set (USAGE_ANALYTICS_TODAY) the date is pinned to it
-    while the time of day keeps moving, so durations and 'hours since' stay meaningful."""
+    """UTC wall clock; when `today` is set (USAGE_ANALYTICS_TODAY) it is that day at 12:00
+    UTC, fixed, so a local run gives the same days and numbers whenever it runs (noon UTC is
+    the same calendar day in every Mixpanel project timezone from UTC-12 to UTC+11)."""
 
     def __init__(self, today: dt.date | None = None) -> None:
         self._today = today
 
     def now(self) -> dt.datetime:
-        real = dt.datetime.now(dt.UTC)
         if self._today is None:
-            return real
-        return dt.datetime.combine(self._today, real.timetz())
+            return dt.datetime.now(dt.UTC)
+        return dt.datetime.combine(self._today, dt.time(12, 0), tzinfo=dt.UTC)
 
 
 class FixedClock:

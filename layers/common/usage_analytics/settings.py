@@ -46,6 +46,8 @@ class Settings(BaseModel):
     rematch_state_machine_arn: str | None = None
     probe_function_name: str | None = None
     aws_region: str = "us-east-1"
+    # The backfill's time budget (the soft limit; the state machine's hard stop is 2 min later)
+    backfill_timeout_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
     @field_validator("mixpanel_base_url")
     @classmethod
@@ -78,6 +80,7 @@ ENV_VARS: Mapping[str, str] = {
     "REMATCH_STATE_MACHINE_ARN": "rematch_state_machine_arn",
     "PROBE_FUNCTION_NAME": "probe_function_name",
     "AWS_REGION": "aws_region",
+    "BACKFILL_TIMEOUT_MINUTES": "backfill_timeout_minutes",
 }
 
 

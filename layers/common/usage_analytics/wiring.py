@@ -9,6 +9,7 @@ from boto3.dynamodb.conditions import Key
 
 from usage_analytics import aws
 from usage_analytics.clock import default_clock
+from usage_analytics.events import EventBusPublisher
 from usage_analytics.ingest.matching import CrmAccount
 from usage_analytics.integration.repository import IntegrationRepository
 from usage_analytics.mixpanel.client import MixpanelClient
@@ -17,6 +18,7 @@ from usage_analytics.secrets import SecretsManagerStore
 from usage_analytics.settings import get_settings
 from usage_analytics.sync_history import SyncHistoryRepository
 from usage_analytics.workflows.backfill import BackfillDeps
+from usage_analytics.workflows.daily_sync import DailySyncDeps
 from usage_analytics.workflows.day_ingest import DayIngestDeps
 from usage_analytics.workflows.progress import ProgressRepository
 
@@ -75,12 +77,31 @@ def day_ingest_deps() -> DayIngestDeps:
     )
 
 
-def backfill_deps() -> BackfillDeps:
-    settings = get_settings()
-    return BackfillDeps(
+def publisher() -> EventBusPublisher:
+    return EventBusPublisher(aws.client("events"), get_settings().event_bus_name)
+
+
+def progress() -> ProgressRepository:
+    return ProgressRepository(aws.table(get_settings().backfill_progress_table))
+
+
+def daily_sync_deps() -> DailySyncDeps:
+    return DailySyncDeps(
         integrations=integrations(),
-        progress=ProgressRepository(aws.table(settings.backfill_progress_table)),
+        progress=progress(),
         history=history(),
         day=day_ingest_deps(),
         clock=default_clock(),
+        publish=publisher(),
+    )
+
+
+def backfill_deps() -> BackfillDeps:
+    return BackfillDeps(
+        integrations=integrations(),
+        progress=progress(),
+        history=history(),
+        day=day_ingest_deps(),
+        clock=default_clock(),
+        timeout_minutes=get_settings().backfill_timeout_minutes,
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,7 +20,7 @@ from usage_analytics.integration.model import BACKFILL_DAYS, Integration, Status
 from usage_analytics.integration.repository import IntegrationRepository, VersionConflict
 from usage_analytics.sync_history import SyncAttempt, SyncHistoryRepository
 from usage_analytics.workflows.day_ingest import DayIngestDeps, day_counts, fetch_day
-from usage_analytics.workflows.errors import DeadlineExceeded, PermanentFailure
+from usage_analytics.workflows.errors import DeadlineExceeded, PermanentFailure, split_code
 from usage_analytics.workflows.progress import ProgressRepository
 
 
@@ -29,7 +30,10 @@ class BackfillDeps:
     progress: ProgressRepository
     history: SyncHistoryRepository
     day: DayIngestDeps
-    clock: Clock
+    clock: Clock  # the business clock: which day is "yesterday" (may be pinned)
+    timeout_minutes: int = 30
+    # Time budgets are about real elapsed time, even when the business clock is pinned.
+    wall: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
 
 
 def project_yesterday(integration: Integration, now: dt.datetime) -> dt.date:
@@ -69,19 +73,14 @@ def update(deps: BackfillDeps, workspace_id: str, **changes: Any) -> Integration
 
 
 def plan(
-    deps: BackfillDeps,
-    *,
-    workspace_id: str,
-    execution_id: str,
-    started_at: str,
-    timeout_minutes: int,
+    deps: BackfillDeps, *, workspace_id: str, execution_id: str, started_at: str
 ) -> dict[str, Any]:
     integration = _configured(deps, workspace_id)
     days = backfill_days(integration, deps.clock.now())
     done = deps.progress.days_done(workspace_id, integration.config_id)
     todo = [d for d in days if d not in done]
     started = dt.datetime.fromisoformat(started_at.replace("Z", "+00:00"))
-    deadline = started + dt.timedelta(minutes=timeout_minutes)
+    deadline = started + dt.timedelta(minutes=deps.timeout_minutes)
     update(
         deps,
         workspace_id,
@@ -102,7 +101,7 @@ def run_day(
     deps: BackfillDeps, *, workspace_id: str, config_id: str, day: str, deadline: str
 ) -> dict[str, Any]:
     the_day = dt.date.fromisoformat(day)
-    if deps.clock.now() >= dt.datetime.fromisoformat(deadline):
+    if deps.wall() >= dt.datetime.fromisoformat(deadline):
         raise DeadlineExceeded(
             f"The backfill ran out of time before {day}; "
             "Retry backfill resumes from the days not yet done."
@@ -153,7 +152,7 @@ def finalize(
                 workspace_id=workspace_id,
                 config_id=config_id,
                 day=day.isoformat(),
-                deadline=(deps.clock.now() + dt.timedelta(minutes=15)).isoformat(),
+                deadline=(deps.wall() + dt.timedelta(minutes=15)).isoformat(),
             )
     if recompute is not None:
         recompute(workspace_id)
@@ -240,11 +239,10 @@ def failure_text(error: Any) -> tuple[str, str]:
             "timeout",
             "The backfill ran out of time; Retry backfill resumes from the days not yet done.",
         )
-    code = {
+    default = {
         "DeadlineExceeded": "timeout",
         "RateLimited": "rate_limited",
         "TransientFailure": "transient",
     }.get(name, "error")
-    if message.startswith("[") and "] " in message:
-        code, message = message[1:].split("] ", 1)
+    code, message = split_code(message, default)
     return code, message or name

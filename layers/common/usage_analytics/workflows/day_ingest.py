@@ -23,7 +23,12 @@ from usage_analytics.integration.model import Integration
 from usage_analytics.mixpanel import errors as mp
 from usage_analytics.mixpanel.credentials import ServiceAccount
 from usage_analytics.secrets import SecretNotFound, SecretStore
-from usage_analytics.workflows.errors import PermanentFailure, RateLimited, TransientFailure
+from usage_analytics.workflows.errors import (
+    PermanentFailure,
+    RateLimited,
+    TransientFailure,
+    coded,
+)
 
 
 class ExportSource(Protocol):
@@ -91,6 +96,6 @@ def mixpanel_errors() -> Iterator[None]:
     except (mp.TransientError, mp.Unreachable, ExportTerminatedEarly) as exc:
         raise TransientFailure(str(exc)) from None
     except mp.MixpanelError as exc:
-        raise PermanentFailure(f"[{exc.code}] {exc}") from None
+        raise PermanentFailure(coded(exc.code, str(exc))) from None
     except TooManyAccountValues as exc:
-        raise PermanentFailure(f"[identity] {exc}") from None
+        raise PermanentFailure(coded("identity", str(exc))) from None

@@ -30,3 +30,15 @@ class DeadlineExceeded(WorkflowError):
 
 RETRYABLE_RATE_LIMIT = (RateLimited.__name__,)
 RETRYABLE_TRANSIENT = (TransientFailure.__name__,)
+
+
+def coded(code: str, message: str) -> str:
+    """A message that carries its error code across the Lambda boundary: "[code] message"."""
+    return f"[{code}] {message}"
+
+
+def split_code(message: str, default: str = "error") -> tuple[str, str]:
+    if message.startswith("[") and "] " in message:
+        code, rest = message[1:].split("] ", 1)
+        return code, rest
+    return default, message

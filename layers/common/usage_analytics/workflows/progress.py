@@ -39,3 +39,16 @@ class ProgressRepository:
             if "LastEvaluatedKey" not in page:
                 return days
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def recent_totals(
+        self, workspace_id: str, config_id: str, before: dt.date, limit: int = 7
+    ) -> list[int]:
+        """Attributed events of the last `limit` written days before `before` (newest
+        first): the circuit breaker's baseline."""
+        page = self._table.query(
+            KeyConditionExpression=Key("pk").eq(self._pk(workspace_id, config_id))
+            & Key("sk").lt(before.isoformat()),
+            ScanIndexForward=False,
+            Limit=limit,
+        )
+        return [int(item.get("attributed", 0)) for item in page["Items"]]
