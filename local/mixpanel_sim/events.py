@@ -52,6 +52,15 @@ def iter_day_records(
     plan: ProjectPlan, day: dt.date, *, time_in_ms: bool = False
 ) -> Iterator[Record]:
     """Every event of `day` in the project's export frame (empty outside the history)."""
+    for batch in iter_day_batches(plan, day, time_in_ms=time_in_ms):
+        yield from batch
+
+
+def iter_day_batches(
+    plan: ProjectPlan, day: dt.date, *, time_in_ms: bool = False
+) -> Iterator[list[Record]]:
+    """The day's events one account at a time (then the bot, then anonymous visitors):
+    batches let the server move a million lines without a Python step per line."""
     spec = plan.spec
     if day < spec.first_day or day > spec.today:
         return
@@ -64,13 +73,13 @@ def iter_day_records(
         if level.silent:
             continue
         rng = random.Random(f"{spec.seed}:{ordinal}:{account.index}")
-        yield from _account_records(plan, account, level, weekday, start, rng, time_in_ms)
+        yield _account_records(plan, account, level, weekday, start, rng, time_in_ms)
     if spec.hot_shard_day is not None:
         rng = random.Random(f"{spec.seed}:{ordinal}:hotshard")
         hot = spec.hot_shard_day == day
-        yield from _bot_records(plan, start, rng, time_in_ms, hot=hot)
+        yield list(_bot_records(plan, start, rng, time_in_ms, hot=hot))
     rng = random.Random(f"{spec.seed}:{ordinal}:anonymous")
-    yield from _anonymous_records(plan, weekday, start, rng, time_in_ms)
+    yield list(_anonymous_records(plan, weekday, start, rng, time_in_ms))
 
 
 def _account_records(

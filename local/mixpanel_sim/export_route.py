@@ -125,55 +125,62 @@ def export(
         cut=faults.take("cut_connection", request.path, days),
         slow=slow,
     )
-    lines = _lines(project, faults, query, project.frame_cutoff_ms(now))
+    batches = _batches(project, faults, query, project.frame_cutoff_ms(now))
     gzip = "gzip" in (request.header("accept-encoding") or "").lower()
-    return SimResponse(200, content_type=TEXT, stream=shaped(lines, entry, shaping), gzip=gzip)
+    return SimResponse(200, content_type=TEXT, stream=shaped(batches, entry, shaping), gzip=gzip)
 
 
-def _lines(
+def _batches(
     project: SyntheticProject, faults: FaultBook, query: ExportQuery, cutoff_ms: int
-) -> Iterator[bytes]:
-    def generate() -> Iterator[bytes]:
-        for day in query.days:
-            records = _day_records(project, faults, day, query.time_in_ms, cutoff_ms)
-            if query.events is not None:
-                wanted = query.events
-                records = (r for r in records if r[0] in wanted)
-            for record in records:
-                yield record[2].encode()
+) -> Iterator[list[str]]:
+    """The requested lines, a batch at a time, filtered by event name and cut at `limit`."""
+    remaining = query.limit
+    wanted = query.events
+    for day in query.days:
+        for batch in _day_batches(project, faults, day, query.time_in_ms, cutoff_ms):
+            if wanted is None:
+                lines = [r[2] for r in batch]
+            else:
+                lines = [r[2] for r in batch if r[0] in wanted]
+            if remaining is not None:
+                lines = lines[:remaining]
+                remaining -= len(lines)
+            if lines:
+                yield lines
+            if remaining == 0:
+                return
 
-    lines = generate()
-    return itertools.islice(lines, query.limit) if query.limit else lines
 
-
-def _day_records(
+def _day_batches(
     project: SyntheticProject, faults: FaultBook, day: dt.date, ms: bool, cutoff_ms: int
-) -> Iterator[Record]:
-    records: Iterator[Record] = project.records(day, time_in_ms=ms, cutoff_ms=cutoff_ms)
+) -> Iterator[list[Record]]:
+    batches = project.batches(day, time_in_ms=ms, cutoff_ms=cutoff_ms)
     for fault in faults.day_faults(day, "schema_drift"):
-        records = _drifted(records, fault, day, project.spec.group_key)
+        batches = _drifted(batches, fault, day, project.spec.group_key)
     for fault in faults.day_faults(day, "late_events"):
-        extra = iter_late_records(
-            project.plan, day, int(str(fault.params["events"])), salt=str(fault.id), time_in_ms=ms
-        )
-        records = itertools.chain(records, extra)
-    return records
+        count = int(str(fault.params["events"]))
+        late = iter_late_records(project.plan, day, count, salt=str(fault.id), time_in_ms=ms)
+        batches = itertools.chain(batches, [list(late)])
+    return batches
 
 
 def _drifted(
-    records: Iterator[Record], fault: Fault, day: dt.date, group_key: str
-) -> Iterator[Record]:
+    batches: Iterator[list[Record]], fault: Fault, day: dt.date, group_key: str
+) -> Iterator[list[Record]]:
     """A tracking change broke the day: most events vanish (`drop`) or lose the group key
     (`rename`: it becomes `companyId`), a few percent survive."""
     keep = float(str(fault.params["keep_ratio"]))
     rename = fault.params.get("mode") == "rename"
     rng = random.Random(f"drift:{day.isoformat()}:{fault.id}")
     old, new = f'"{group_key}":', '"companyId":'
-    for name, t, line in records:
-        if rng.random() < keep:
-            yield name, t, line
-        elif rename:
-            yield name, t, line.replace(old, new, 1)
+    for batch in batches:
+        out = []
+        for name, t, line in batch:
+            if rng.random() < keep:
+                out.append((name, t, line))
+            elif rename:
+                out.append((name, t, line.replace(old, new, 1)))
+        yield out
 
 
 @dataclass(frozen=True)
@@ -186,8 +193,9 @@ class StreamFaults:
         return None if fault is None else int(str(fault.params.get("after_lines") or 0))
 
 
-def shaped(lines: Iterator[bytes], entry: LogEntry, faults: StreamFaults) -> Iterator[bytes]:
-    """Apply a request's stream faults, counting the lines sent into the log entry.
+def shaped(batches: Iterator[list[str]], entry: LogEntry, faults: StreamFaults) -> Iterator[bytes]:
+    """The body as bytes blocks, with this request's stream faults applied and the lines
+    sent counted into the log entry.
 
     `terminated_early` ends the body with the line `terminated early` after N lines (or at
     the end, when there are fewer); `cut_connection` drops the connection likewise; `slow`
@@ -196,16 +204,29 @@ def shaped(lines: Iterator[bytes], entry: LogEntry, faults: StreamFaults) -> Ite
     stop_at, cut_at = faults.after(faults.terminated), faults.after(faults.cut)
     stall_seconds = float(str(faults.slow.params.get("stall_seconds") or 0)) if faults.slow else 0
     stall_at = faults.after(faults.slow) if stall_seconds > 0 else None
+    ends = [n for n in (stop_at, cut_at) if n is not None]
+    end_at = min(ends) if ends else None
     for label, fault in (("terminated_early", faults.terminated), ("cut_connection", faults.cut)):
         if fault is not None:
             entry.fault = label
-    for sent, line in enumerate(lines):
-        if sent == stall_at:
+    sent = 0
+    for batch in batches:
+        lines = batch
+        if stall_at is not None and sent <= stall_at < sent + len(lines):
+            head, lines = lines[: stall_at - sent], lines[stall_at - sent :]
+            if head:
+                sent = entry.lines = sent + len(head)
+                yield "".join(head).encode()
             time.sleep(stall_seconds)
-        if (cut_at is not None and sent >= cut_at) or (stop_at is not None and sent >= stop_at):
+            stall_at = None
+        if end_at is not None and sent + len(lines) >= end_at:
+            lines = lines[: end_at - sent]
+            if lines:
+                sent = entry.lines = sent + len(lines)
+                yield "".join(lines).encode()
             break
-        entry.lines = sent + 1
-        yield line
+        sent = entry.lines = sent + len(lines)
+        yield "".join(lines).encode()
     if cut_at is not None:
         entry.outcome = "cut"
         raise CutConnection()

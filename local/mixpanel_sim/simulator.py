@@ -79,11 +79,6 @@ class Simulator:
     def handle(self, request: SimRequest) -> SimResponse:
         if request.path.startswith("/_sim/"):
             return control.handle(self, request)
-        route = ROUTES.get(request.path)
-        if route is None:
-            return error(404, f"no such endpoint: {request.path}")
-        if request.method not in route.methods:
-            return error(405, f"{request.method} is not allowed on {request.path}")
         credentials = parse_basic(request.header("authorization"))
         entry = self.log.open(
             request.method,
@@ -92,8 +87,14 @@ class Simulator:
             request.header(REGION_HEADER),
             credentials.username if credentials else None,
         )
-        self.faults.observe_request()
-        response = self._gate_and_route(route, request, entry)
+        route = ROUTES.get(request.path)
+        if route is None:
+            response = error(404, f"no such endpoint: {request.path}")
+        elif request.method not in route.methods:
+            response = error(405, f"{request.method} is not allowed on {request.path}")
+        else:
+            self.faults.observe_request()
+            response = self._gate_and_route(route, request, entry)
         entry.status = response.status
         return response
 

@@ -104,6 +104,8 @@ def test_given_no_or_a_bad_project_id_then_400(sim: Simulator) -> None:
 def test_unknown_paths_and_methods_are_refused(sim: Simulator) -> None:
     assert sim.handle(request("/api/2.0/engage")).status == 404
     assert sim.handle(request("/api/2.0/export", EXPORT, method="POST")).status == 405
+    logged = [(e["path"], e["status"]) for e in sim.log.entries()[-2:]]
+    assert logged == [("/api/2.0/engage", 404), ("/api/2.0/export", 405)]
 
 
 def test_me_lists_the_project_with_its_timezone_keyed_by_id(sim: Simulator) -> None:
