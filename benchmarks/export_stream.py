@@ -206,6 +206,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
 
+    load_before = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "export.json.gz"
         started = time.perf_counter()
@@ -239,6 +240,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "python": platform.python_version(),
             "platform": platform.platform(),
             "cpus": os.cpu_count(),
+            # the machine is shared: a high load average means slower, noisier numbers
+            "load_avg_1m_before": load_before,
         },
         "day": {
             "lines": n_lines,
@@ -275,8 +278,8 @@ def write_results(result: dict[str, Any], out: Path) -> None:
         "",
         f"{day['lines']:,} export lines, {day['uncompressed_mb']} MB uncompressed "
         f"({day['gzip_mb']} MB gzipped, {day['avg_line_bytes']} bytes a line); "
-        f"{result['machine']['cpus']} CPUs, Python {result['machine']['python']}, "
-        f"{result['when']}.",
+        f"{result['machine']['cpus']} CPUs (load average {result['machine']['load_avg_1m_before']}"
+        f" before the run), Python {result['machine']['python']}, {result['when']}.",
         "",
         "| path | best s | MB/s | events/s |",
         "|---|---:|---:|---:|",

@@ -15,8 +15,9 @@ class ExportStream(Iterator[bytes]):
     def __init__(self, lines: Generator[bytes, None, None]) -> None:
         self._lines = lines
 
-    def __iter__(self) -> ExportStream:
-        return self
+    def __iter__(self) -> Iterator[bytes]:
+        # `for` loops get the generator itself: no extra Python call per line (millions a day)
+        return self._lines
 
     def __next__(self) -> bytes:
         return next(self._lines)
