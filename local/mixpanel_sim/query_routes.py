@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 
 from local.mixpanel_sim.events import DAY_MS, day_start_ms
 from local.mixpanel_sim.messages import SimRequest, SimResponse, error, json_response
 from local.mixpanel_sim.project import SyntheticProject
 
 EVENT_TYPES = ("general", "unique", "average")
+MAX_SESSIONS = 256  # Engage sessions kept for paging; older ones expire
+MAX_CACHED_DAYS = 8  # per-day event counts kept for events/top
 
 
 class QueryRoutes:
@@ -27,8 +30,9 @@ class QueryRoutes:
         self.project = project
         self.page_size = page_size
         self._lock = threading.Lock()
-        self._sessions: dict[str, list[str]] = {}
-        self._counts: dict[tuple[dt.date, int | None], Counter[str]] = {}
+        self._sessions: OrderedDict[str, list[str]] = OrderedDict()
+        self._session_seq = itertools.count(1)
+        self._counts: OrderedDict[tuple[dt.date, int | None], Counter[str]] = OrderedDict()
 
     def reset(self) -> None:
         with self._lock:
@@ -74,6 +78,8 @@ class QueryRoutes:
             cached = self.project.day_event_counts(day, cutoff_ms=cutoff)
             with self._lock:
                 self._counts[key] = cached
+                while len(self._counts) > MAX_CACHED_DAYS:
+                    self._counts.popitem(last=False)
         return cached
 
     # --- engage ---------------------------------------------------------------------------
@@ -126,8 +132,10 @@ class QueryRoutes:
             matches = sorted({str(d) for d in wanted if str(d) in by_id})
         digest = hashlib.sha1("\n".join(matches).encode()).hexdigest()[:16]
         with self._lock:
-            sid = f"{digest}-{len(self._sessions) + 1}"
+            sid = f"{digest}-{next(self._session_seq)}"
             self._sessions[sid] = matches
+            while len(self._sessions) > MAX_SESSIONS:
+                self._sessions.popitem(last=False)  # the oldest session expires
         return sid, matches
 
 
