@@ -14,12 +14,13 @@ import socket
 import threading
 import time
 import zlib
+from collections.abc import Iterable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from local.mixpanel_sim.config import SimConfig
+from local.mixpanel_sim.config import Limits, SimConfig
 from local.mixpanel_sim.messages import CutConnection, SimRequest, SimResponse, error
 from local.mixpanel_sim.project import SyntheticProject
 from local.mixpanel_sim.simulator import Simulator
@@ -175,6 +176,22 @@ class SimulatorHandle:
 
     def clear_faults(self) -> None:
         self.simulator.faults.clear()
+
+    def set_faults(self, faults: Iterable[Mapping[str, object]]) -> list[dict[str, object]]:
+        """Replace every armed fault with these (each `{"kind": ..., ...}`)."""
+        self.simulator.faults.clear()
+        return [self.simulator.faults.add(f).to_json() for f in faults]
+
+    def set_limits(self, *, export: Limits | None = None, query: Limits | None = None) -> None:
+        """Change rate limits at runtime (`UNLIMITED` switches them off)."""
+        if export is not None:
+            self.simulator.limiters["export"].set_limits(export)
+        if query is not None:
+            self.simulator.limiters["query"].set_limits(query)
+
+    def reset(self) -> None:
+        """Clear faults, the request log, rate-limit windows and Engage sessions."""
+        self.simulator.reset()
 
     def requests(self, path: str | None = None) -> list[dict[str, object]]:
         return self.simulator.log.entries(path)

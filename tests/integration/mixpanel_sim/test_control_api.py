@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from local.mixpanel_sim.config import Limits
 from local.mixpanel_sim.server import SimulatorHandle
 from tests.integration.mixpanel_sim.conftest import SPEC, YESTERDAY, export_params
 
@@ -89,3 +90,18 @@ def test_a_stopped_simulator_refuses_connections(sim: SimulatorHandle) -> None:
     sim.stop()
     with pytest.raises(httpx.ConnectError):
         httpx.get(url, timeout=2.0)
+
+
+def test_the_handle_steers_faults_limits_and_the_log_from_python(
+    sim: SimulatorHandle, client: httpx.Client
+) -> None:
+    sim.add_fault("http_error", status=500)
+    armed = sim.set_faults([{"kind": "http_error", "status": 503, "count": 1}])
+    assert [f["status"] for f in armed] == [503]
+    assert client.get(EXPORT, params=export_params(YESTERDAY, limit=1)).status_code == 503
+    sim.set_limits(export=Limits(per_hour=1, per_second=None, concurrent=None))
+    assert client.get(EXPORT, params=export_params(YESTERDAY, limit=1)).status_code == 200
+    assert client.get(EXPORT, params=export_params(YESTERDAY, limit=1)).status_code == 429
+    sim.reset()
+    assert sim.requests() == []
+    assert client.get(EXPORT, params=export_params(YESTERDAY, limit=1)).status_code == 200
