@@ -75,8 +75,9 @@ class TooManyAccountValues(RuntimeError):
     """
 
 
-def _new_state() -> State:
-    return [0, _INF, -_INF, {}, set()]
+def _new_state(users: bool = True) -> State:
+    """users=False in user-property mode: no active users there, so no set per user."""
+    return [0, _INF, -_INF, {}, set() if users else None]
 
 
 class DayAggregator:
@@ -170,8 +171,7 @@ class DayAggregator:
             if name in tracked:
                 counts = state[3]
                 counts[name] = counts.get(name, 0) + 1
-            if distinct_id or distinct_id == 0:
-                state[4].add(distinct_id)
+            state[4].add(distinct_id)  # None and "" are dropped when the row is built
         self.stats.lines_read = number
         self._count(duplicates, ignored, hot)
 
@@ -260,13 +260,13 @@ class DayAggregator:
                 f"more than {self._max_values} distinct values of "
                 f"{self._config.account_property!r} in one day: check that it names the account"
             )
-        state = self._by_value[key] = _new_state()
+        state = self._by_value[key] = _new_state(self._config.is_group_mode)
         return state
 
     def _user_state(self, distinct_id: Any) -> State:
         """A new user on the profile path: buffered, and looked up with the next batch."""
         assert self._profiles is not None
-        state = self._by_user[distinct_id] = _new_state()
+        state = self._by_user[distinct_id] = _new_state(users=False)
         self._unfetched.append(str(distinct_id))
         if len(self._unfetched) >= self._profiles.batch_size:
             self._profiles.fetch(self._unfetched)
@@ -332,7 +332,8 @@ class _Folder:
             counts = target[3]
             for name, count in source[3].items():
                 counts[name] = counts.get(name, 0) + count
-            target[4] |= source[4]
+            if source[4]:
+                target[4] |= source[4]
 
     def _targets_of(self, values: tuple[str, ...]) -> list[State]:
         """Distinct target states of these values (none when all are excluded)."""
@@ -342,9 +343,13 @@ class _Folder:
                 continue
             account_id = self._resolve(value)
             if account_id is not None:
-                state = self.accounts.setdefault(account_id, _new_state())
+                state = self.accounts.get(account_id) or self.accounts.setdefault(
+                    account_id, _new_state()
+                )
             else:
-                state = self.quarantine.setdefault(value, _new_state())
+                state = self.quarantine.get(value) or self.quarantine.setdefault(
+                    value, _new_state()
+                )
             targets[id(state)] = state
         return list(targets.values())
 
@@ -353,7 +358,7 @@ def _usage(state: State, group_mode: bool) -> DayUsage:
     active: int | None = None
     sketch: bytes | None = None
     if group_mode:
-        users = {u if u.__class__ is str else str(u) for u in state[4]}
+        users = {u if u.__class__ is str else str(u) for u in state[4] if u is not None and u != ""}
         active = len(users)
         sketch = users_sketch(users)
     return DayUsage(
