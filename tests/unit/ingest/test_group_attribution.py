@@ -322,3 +322,14 @@ def test_dedupe_keeps_a_compact_key_per_event_with_an_insert_id_and_none_without
     # a 32-byte int plus its set slot (16 bytes at a 12-50% load, the set's growth steps):
     # ~137 bytes here, ~69 at 2M events (benchmarks/results/ingest.md), vs ~250 for the key
     assert 32 + 16 <= stats.dedupe_bytes_per_event < 150
+
+
+def test_a_day_result_can_be_taken_only_once() -> None:
+    from usage_analytics.ingest import DayAggregator
+
+    config = group_config()
+    aggregator = DayAggregator(config, config.resolver([]))
+    aggregator.feed([event(company_id="acme")])
+    aggregator.result()
+    with pytest.raises(RuntimeError, match="double count"):
+        aggregator.result()

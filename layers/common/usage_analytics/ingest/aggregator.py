@@ -104,6 +104,7 @@ class DayAggregator:
         self._by_user: dict[Any, State] = {}  # user-property mode: distinct_id -> state
         self._unfetched: list[str] = []
         self.stats = IngestStats()
+        self._finished = False
 
     # -- reading: one pass, one hot loop per identity mode ---------------------------------
 
@@ -276,7 +277,10 @@ class DayAggregator:
     # -- the result: sources -> targets ---------------------------------------------------
 
     def result(self) -> DayAggregate:
-        """Resolve every source to its targets and build each target's day usage."""
+        """Resolve every source to its targets and build each target's day usage (once)."""
+        if self._finished:
+            raise RuntimeError("result() was already taken: folding twice would double count")
+        self._finished = True
         folder = _Folder(self._config, self._resolve, self.stats)
         for key, state in self._by_value.items():
             if state is not _NOT_CARRIED:
