@@ -11,13 +11,14 @@ import base64
 import binascii
 import importlib
 import json
+import os
 import time
 from functools import cache
 from types import ModuleType
 from typing import Any
 
 from aws_lambda_powertools import Logger
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
@@ -27,7 +28,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from pydantic import ValidationError
 
 from usage_analytics.api.access import tenant_gate
-from usage_analytics.api.errors import ApiError, PayloadTooLarge, error_body
+from usage_analytics.api.errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_body
 from usage_analytics.api.routing import caller
 from usage_analytics.api.validation import validation_error
 from usage_analytics.integration.repository import VersionConflict
@@ -59,7 +60,12 @@ def _error(exc: ApiError) -> Response:
 
 
 def build_app() -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True)
+    cors = CORSConfig(
+        allow_origin=os.environ.get("SPA_ORIGIN") or "http://localhost:5173",
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=3600,
+    )
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors)
     _register_errors(app)
     for name in ROUTE_MODULES:
         app.include_router(_sibling(name).router)
@@ -152,7 +158,21 @@ def _precheck(event: dict[str, Any]) -> ApiError | None:
         tenant_gate(caller(event.get("requestContext")), str(event.get("path") or ""))
     except ApiError as refused:
         return refused
+    if event.get("body") and not _is_json(_content_type(event)):
+        return UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
     return None
+
+
+def _content_type(event: dict[str, Any]) -> str:
+    for name, value in (event.get("headers") or {}).items():
+        if name.lower() == "content-type" and value:
+            return str(value).split(";", 1)[0].strip().lower()
+    return ""
+
+
+def _is_json(content_type: str) -> bool:
+    """No Content-Type is read as JSON (curl users forget it); anything else must say JSON."""
+    return content_type in ("", "application/json") or content_type.endswith("+json")
 
 
 def resolve(app: APIGatewayRestResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:

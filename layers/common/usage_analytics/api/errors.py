@@ -84,6 +84,11 @@ class PayloadTooLarge(ApiError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "unsupported_media_type"
+
+
 class Unprocessable(ApiError):
     status = 422
     code = "validation_error"
