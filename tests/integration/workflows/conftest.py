@@ -23,7 +23,13 @@ from local.mixpanel_sim import (
     start_simulator,
 )
 from usage_analytics import aws, wiring
-from usage_analytics.integration.model import IdentityMode, Integration, Mapping, MappingField, Status
+from usage_analytics.integration.model import (
+    IdentityMode,
+    Integration,
+    Mapping,
+    MappingField,
+    Status,
+)
 from usage_analytics.mixpanel.credentials import ServiceAccount
 from usage_analytics.settings import get_settings, reset_settings
 
@@ -50,15 +56,33 @@ class World:
         return [r for r in self.sim.requests() if r["path"].endswith("/export")]
 
 
-def seed_workspace(workspace_id: str, spec: ProjectSpec, *, status: Status = Status.CONFIGURING) -> None:
+_SEEDED: list[str] = []
+
+
+def forget_workspaces() -> None:
+    """Tests leave no connected workspace behind: a later scheduled run in the same embedded
+    AWS would otherwise try to sync it against a simulator that is gone."""
+    while _SEEDED:
+        wiring.integrations().delete(_SEEDED.pop())
+
+
+def seed_workspace(
+    workspace_id: str,
+    spec: ProjectSpec,
+    *,
+    status: Status = Status.CONFIGURING,
+    username: str = DEV_USERNAME,
+    with_accounts: bool = True,
+) -> None:
+    _SEEDED.append(workspace_id)
     settings = get_settings()
     table = aws.table(settings.accounts_table)
     with table.batch_writer() as batch:
-        for account in crm_accounts(spec=spec):
+        for account in crm_accounts(spec=spec) if with_accounts else []:
             batch.put_item(Item={"pk": workspace_id, "sk": account["id"], **_dynamo(account)})
     secret = f"{settings.secret_prefix}{workspace_id}"
     wiring.secret_store().put(
-        secret, ServiceAccount(username=DEV_USERNAME, secret=DEV_SECRET, project_id=DEV_PROJECT_ID)
+        secret, ServiceAccount(username=username, secret=DEV_SECRET, project_id=DEV_PROJECT_ID)
     )
     now = dt.datetime.combine(spec.today, dt.time(12), tzinfo=dt.UTC)
     wiring.integrations().save(
@@ -94,3 +118,4 @@ def world(local_stack: Any, workspace_id: str, monkeypatch: pytest.MonkeyPatch) 
     finally:
         sim.stop()
         reset_settings()
+        forget_workspaces()

@@ -41,7 +41,10 @@ def _reference(world: World, day: dt.date) -> list[tuple[Any, ...]]:
     integration = world.integration()
     config = integration.ingest_config()
     account = ServiceAccount(username=DEV_USERNAME, secret=DEV_SECRET, project_id=DEV_PROJECT_ID)
-    with MixpanelClient(account, base_url=world.sim.base_url) as client, client.export(day, day) as lines:
+    with (
+        MixpanelClient(account, base_url=world.sim.base_url) as client,
+        client.export(day, day) as lines,
+    ):
         rows = ingest_day(lines, workspace_id=world.workspace_id, day=day, config=config,
                           resolve=config.resolver(wiring.crm_accounts(world.workspace_id)))  # fmt: skip
     return sorted(_key(r) for r in rows.accounts)

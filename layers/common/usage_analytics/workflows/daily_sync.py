@@ -36,6 +36,7 @@ HARD_ERRORS = frozenset(
         "project_forbidden",
         "project_not_found",
         "wrong_region",
+        "secret_not_found",
         "identity",
     }
 )

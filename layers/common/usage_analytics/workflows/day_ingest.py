@@ -32,6 +32,11 @@ from usage_analytics.workflows.errors import (
 
 
 class ExportSource(Protocol):
+    """What a day's ingest needs of the Mixpanel client (a context manager that closes its
+    connections)."""
+
+    def __enter__(self) -> ExportSource: ...
+    def __exit__(self, *exc: object) -> None: ...
     def export(self, day_from: dt.date, day_to: dt.date) -> Any: ...
     def engage_profiles(self, distinct_ids: Any, output_properties: Any) -> Any: ...
 
@@ -54,10 +59,9 @@ def fetch_day(integration: Integration, day: dt.date, deps: DayIngestDeps) -> Da
             account = deps.secrets.get(integration.secret_name)
         except SecretNotFound:
             raise PermanentFailure(
-                "No Mixpanel credentials are stored for this workspace: reconnect Mixpanel."
+                coded("secret_not_found", "No Mixpanel credentials are stored for this workspace.")
             ) from None
-        client = deps.mixpanel(account)
-        with client.export(day, day) as lines:
+        with deps.mixpanel(account) as client, client.export(day, day) as lines:
             return ingest_day(
                 lines,
                 workspace_id=integration.workspace_id,
