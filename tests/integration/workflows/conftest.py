@@ -87,14 +87,21 @@ def seed_workspace(
     now = dt.datetime.combine(spec.today, dt.time(12), tzinfo=dt.UTC)
     wiring.integrations().save(
         Integration(
-            workspace_id=workspace_id, status=status, project_id=DEV_PROJECT_ID,
-            project_timezone=spec.timezone, secret_name=secret,
-            identity_mode=IdentityMode.GROUP, identity_key=spec.group_key,
-            mapping=Mapping(field=MappingField.CRM_ID), tracked_features=FEATURES,
-            excluded_keys=["qa-internal"], created_at=now, updated_at=now,
+            workspace_id=workspace_id,
+            status=status,
+            project_id=DEV_PROJECT_ID,
+            project_timezone=spec.timezone,
+            secret_name=secret,
+            identity_mode=IdentityMode.GROUP,
+            identity_key=spec.group_key,
+            mapping=Mapping(field=MappingField.CRM_ID),
+            tracked_features=FEATURES,
+            excluded_keys=["qa-internal"],
+            created_at=now,
+            updated_at=now,
         ),
         expected_version=None,
-    )  # fmt: skip
+    )
 
 
 def _dynamo(value: Any) -> Any:

@@ -32,8 +32,14 @@ def _stored(world: World, day: dt.date) -> list[tuple[Any, ...]]:
 
 def _key(row: Any) -> tuple[Any, ...]:
     u = row.usage
-    return (row.account_id, u.events, tuple(sorted(u.feature_counts.items())), u.active_users,
-            u.first_seen, u.last_seen)  # fmt: skip
+    return (
+        row.account_id,
+        u.events,
+        tuple(sorted(u.feature_counts.items())),
+        u.active_users,
+        u.first_seen,
+        u.last_seen,
+    )
 
 
 def _reference(world: World, day: dt.date) -> list[tuple[Any, ...]]:
@@ -45,8 +51,13 @@ def _reference(world: World, day: dt.date) -> list[tuple[Any, ...]]:
         MixpanelClient(account, base_url=world.sim.base_url) as client,
         client.export(day, day) as lines,
     ):
-        rows = ingest_day(lines, workspace_id=world.workspace_id, day=day, config=config,
-                          resolve=config.resolver(wiring.crm_accounts(world.workspace_id)))  # fmt: skip
+        rows = ingest_day(
+            lines,
+            workspace_id=world.workspace_id,
+            day=day,
+            config=config,
+            resolve=config.resolver(wiring.crm_accounts(world.workspace_id)),
+        )
     return sorted(_key(r) for r in rows.accounts)
 
 
@@ -119,13 +130,32 @@ def test_every_step_rerun_after_success_changes_nothing(world: World) -> None:
 
     deadline = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).isoformat()
     for d in days:
-        day.handler({"workspace_id": world.workspace_id, "config_id": integration.config_id,
-                     "day": d.isoformat(), "deadline": deadline}, None)  # fmt: skip
-    finalize.handler({"workspace_id": world.workspace_id, "config_id": integration.config_id,
-                      "execution_id": integration.backfill_execution_arn,
-                      "started_at": "2026-11-20T12:00:00Z"}, None)  # fmt: skip
-    stale = mark_failed.handler({"workspace_id": world.workspace_id, "execution_id": "arn:old",
-                                 "error": {"Error": "X", "Cause": "boom"}}, None)  # fmt: skip
+        day.handler(
+            {
+                "workspace_id": world.workspace_id,
+                "config_id": integration.config_id,
+                "day": d.isoformat(),
+                "deadline": deadline,
+            },
+            None,
+        )
+    finalize.handler(
+        {
+            "workspace_id": world.workspace_id,
+            "config_id": integration.config_id,
+            "execution_id": integration.backfill_execution_arn,
+            "started_at": "2026-11-20T12:00:00Z",
+        },
+        None,
+    )
+    stale = mark_failed.handler(
+        {
+            "workspace_id": world.workspace_id,
+            "execution_id": "arn:old",
+            "error": {"Error": "X", "Cause": "boom"},
+        },
+        None,
+    )
 
     assert stale == {"ignored": "a newer backfill owns the card"}
     assert {d: _stored(world, d) for d in days} == before
