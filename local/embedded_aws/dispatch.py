@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import threading
+import time
 import traceback
 import uuid
 from collections.abc import Callable
@@ -51,6 +52,8 @@ class Dispatcher:
         # function name -> entry, from the template's tags (moto's CloudFormation drops them)
         self.entries: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._running = 0
         self.background: list[threading.Thread] = []
 
     def invoke(self, fn: Any, body: Any, headers: Any, response_headers: dict[str, str]) -> bytes:
@@ -81,6 +84,8 @@ class Dispatcher:
         context: LambdaContext,
         response_headers: dict[str, str],
     ) -> bytes:
+        with self._lock:
+            self._running += 1
         try:
             result = load_handler(entry)(event, context)
         except Exception as exc:  # what Lambda does with an unhandled exception
@@ -99,6 +104,22 @@ class Dispatcher:
     def _record(self, name: str, outcome: str) -> None:
         with self._lock:
             self.invocations.append((name, outcome))
+            self._running -= 1
+            self._idle.notify_all()
+
+    def wait_idle(self, timeout: float = 120.0, settle: float = 1.0) -> None:
+        """Wait until no handler has run for `settle` seconds. moto does not cancel the other
+        iterations of a Map when one fails (the cloud does), so a test that counts work
+        after a failed execution waits for those stragglers first."""
+        deadline = time.monotonic() + timeout
+        with self._idle:
+            while True:
+                calls = len(self.invocations)
+                if not self._idle.wait_for(lambda: self._running == 0, deadline - time.monotonic()):
+                    raise TimeoutError(f"{self._running} handler(s) still running after {timeout}s")
+                self._idle.wait(settle)
+                if self._running == 0 and len(self.invocations) == calls:
+                    return
 
     def wait_background(self, timeout: float = 60.0) -> None:
         for thread in list(self.background):

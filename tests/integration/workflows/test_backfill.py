@@ -102,6 +102,7 @@ def test_revoked_credentials_fail_the_backfill_and_retry_fetches_only_the_missin
     failed = _run_backfill(world)
 
     assert failed["status"] == "FAILED"
+    world.stack.aws.dispatcher.wait_idle()
     integration = world.integration()
     assert integration.status is Status.BACKFILL_FAILED
     assert integration.last_error_code == "bad_credentials"
