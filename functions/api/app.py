@@ -28,10 +28,17 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 from pydantic import ValidationError
 
 from usage_analytics.api.access import tenant_gate
-from usage_analytics.api.errors import ApiError, PayloadTooLarge, UnsupportedMediaType, error_body
+from usage_analytics.api.errors import (
+    ApiError,
+    BadRequest,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    error_body,
+)
 from usage_analytics.api.routing import caller
 from usage_analytics.api.validation import validation_error
 from usage_analytics.integration.repository import VersionConflict
+from usage_analytics.wire_logs import hold_wire_loggers_at_info
 
 ROUTE_MODULES = ("routes.integration", "routes.wizard", "routes.operations", "routes.accounts")
 MAX_BODY_BYTES = 1024 * 1024  # API Gateway allows 10 MB; no request of ours needs 1 MB
@@ -60,6 +67,7 @@ def _error(exc: ApiError) -> Response:
 
 
 def build_app() -> APIGatewayRestResolver:
+    hold_wire_loggers_at_info()
     cors = CORSConfig(
         allow_origin=os.environ.get("SPA_ORIGIN") or "http://localhost:5173",
         allow_headers=["Authorization", "Content-Type"],
@@ -160,7 +168,36 @@ def _precheck(event: dict[str, Any]) -> ApiError | None:
         return refused
     if event.get("body") and not _is_json(_content_type(event)):
         return UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
+    if event.get("body") and not _is_text(event):
+        return BadRequest(
+            "The body is not valid UTF-8 JSON text (lone surrogate escapes such as \\ud800 "
+            "are not text).",
+            code="malformed_json",
+        )
     return None
+
+
+def _is_text(event: dict[str, Any]) -> bool:
+    """UTF-8 that decodes to JSON whose strings are real text: DynamoDB and every client
+    downstream must be able to encode what we store."""
+    body = event.get("body") or ""
+    try:
+        raw = base64.b64decode(body) if event.get("isBase64Encoded") else None
+        text = raw.decode("utf-8") if raw is not None else str(body)
+        text.encode("utf-8")
+    except (binascii.Error, ValueError):
+        return False
+    if "\\u" not in text:
+        return True
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return True  # not JSON at all: the resolver says malformed_json
+    try:
+        json.dumps(parsed, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _content_type(event: dict[str, Any]) -> str:

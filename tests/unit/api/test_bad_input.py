@@ -114,3 +114,37 @@ def test_an_unexpected_failure_is_a_500_in_the_error_shape_without_internals(api
     answer = api("GET", BASE, caller=OWNER)
     assert (answer.status, answer.code) == (500, "internal_error")
     assert "hunter2" not in json.dumps(answer.body)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"accounts": [{"id": "a", "name": "\\ud83d"}]}',
+        '{"accounts": [{"id": "a", "custom_fields": {"\\udc00": 1}}]}',
+    ],
+    ids=["lone surrogate in a value", "lone surrogate in a key"],
+)
+def test_json_strings_that_are_not_text_are_refused_before_anything_is_stored(
+    api: Api, raw: str
+) -> None:
+    answer = api("PUT", f"/v1/workspaces/{WORKSPACE}/accounts", raw_body=raw, caller=OWNER)
+    assert (answer.status, answer.code) == (400, "malformed_json")
+    assert api.world.accounts.list(WORKSPACE) == []
+
+
+def test_a_body_that_is_not_utf8_is_refused(api: Api) -> None:
+    import base64
+
+    from functions.api import handler as api_handler
+    from tests.unit.api.fakes import api_event
+
+    event = api_event("PUT", f"/v1/workspaces/{WORKSPACE}/accounts", caller=OWNER)
+    event.update(body=base64.b64encode(b"\xff\xfe{").decode(), isBase64Encoded=True)
+    assert api_handler.handler(event, None)["statusCode"] == 400
+
+
+@pytest.mark.parametrize("number", ["1e300", "-1.8e216", "1e-302"])
+def test_numbers_dynamodb_cannot_store_are_refused_with_a_422(api: Api, number: str) -> None:
+    raw = '{"accounts": [{"id": "a", "custom_fields": {"x": NUMBER}}]}'.replace("NUMBER", number)
+    answer = api("PUT", f"/v1/workspaces/{WORKSPACE}/accounts", raw_body=raw, caller=OWNER)
+    assert answer.status == 422

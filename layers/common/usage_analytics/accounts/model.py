@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, FiniteFloat, StringConstraints
 
 from usage_analytics.ingest.matching import CrmAccount
 
@@ -16,11 +16,21 @@ ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}$"
 MAX_ACCOUNTS_PER_REQUEST = 1000
 MAX_CUSTOM_FIELDS = 100
 
+
+def _storable(value: float) -> float:
+    """DynamoDB numbers span 1E-130..9.99E+125 in magnitude (and 0): refuse others here,
+    with a 422, instead of failing the write."""
+    if value != 0 and not 1e-125 <= abs(value) <= 1e125:
+        raise ValueError("number out of range: use a magnitude between 1e-125 and 1e125, or 0")
+    return value
+
+
 # DynamoDB numbers hold 38 digits and no NaN/Infinity: bound them here, not at write time.
 BoundedInt = Annotated[int, Field(ge=-(10**18), le=10**18)]
+StorableFloat = Annotated[FiniteFloat, AfterValidator(_storable)]
 CustomFieldKey = Annotated[str, StringConstraints(min_length=1, max_length=128)]
 CustomFieldValue = (
-    Annotated[str, StringConstraints(max_length=1024)] | bool | BoundedInt | FiniteFloat | None
+    Annotated[str, StringConstraints(max_length=1024)] | bool | BoundedInt | StorableFloat | None
 )
 
 

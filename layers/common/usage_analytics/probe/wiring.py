@@ -9,9 +9,11 @@ from usage_analytics.mixpanel.client import MixpanelClient
 from usage_analytics.probe.run import ProbeDeps
 from usage_analytics.secrets import SecretsManagerStore
 from usage_analytics.settings import get_settings
+from usage_analytics.wire_logs import hold_wire_loggers_at_info
 
 
 def default_probe_deps() -> ProbeDeps:
+    hold_wire_loggers_at_info()
     settings = get_settings()
     return ProbeDeps(
         integrations=IntegrationRepository(aws.table(settings.integrations_table)),
