@@ -41,7 +41,7 @@ class LambdaContext:
 
 def load_handler(entry: str) -> Handler:
     module_name, _, attr = entry.partition(":")
-    return getattr(importlib.import_module(module_name), attr or "handler")  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), attr or "handler")
 
 
 class Dispatcher:
