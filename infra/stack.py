@@ -189,6 +189,7 @@ class UsageAnalyticsStack(Stack):
         fn["api"].add_environment("BACKFILL_STATE_MACHINE_ARN", backfill.state_machine_arn)
         fn["api"].add_environment("DAILY_SYNC_STATE_MACHINE_ARN", daily_sync.state_machine_arn)
         fn["api"].add_environment("PROBE_FUNCTION_NAME", fn["probe"].function_name)
+        fn["api"].add_environment("SPA_ORIGIN", config.spa_origin)
         fn["backfill_plan"].add_environment(
             "BACKFILL_TIMEOUT_MINUTES", str(config.backfill_timeout_minutes)
         )

@@ -9,6 +9,28 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+GATEWAY_ERRORS = (
+    (
+        apigw.ResponseType.UNAUTHORIZED,
+        "401",
+        "unauthorized",
+        "A valid bearer token is required (Authorization: Bearer <token>).",
+    ),
+    (apigw.ResponseType.ACCESS_DENIED, "403", "forbidden", "This token may not call this route."),
+    (apigw.ResponseType.THROTTLED, "429", "throttled", "Too many requests: retry in a moment."),
+    (apigw.ResponseType.DEFAULT_4_XX, None, "bad_request", "$context.error.messageString"),
+    (apigw.ResponseType.DEFAULT_5_XX, None, "gateway_error", "$context.error.messageString"),
+)
+
+
+def _error_template(code: str, message: str) -> str:
+    # $context.error.messageString is already a quoted JSON string
+    text = message if message.startswith("$context") else '"' + message + '"'
+    return (
+        '{"error": {"code": "' + code + '", "message": ' + text + ", "
+        '"details": {"request_id": "$context.requestId"}}}'
+    )
+
 
 def rest_api(
     scope: Construct,
@@ -60,9 +82,15 @@ def rest_api(
             max_age=Duration.hours(1),
         ),
     )
-    for kind in (apigw.ResponseType.DEFAULT_4_XX, apigw.ResponseType.DEFAULT_5_XX):
+    # Answers API Gateway gives itself (the authorizer's refusals, throttling) use the same
+    # error shape as the handler's, and carry CORS headers so the SPA can read them.
+    for kind, status, code, message in GATEWAY_ERRORS:
         api.add_gateway_response(
-            f"Cors{kind.response_type}", type=kind, response_headers=cors_headers
+            f"Error{kind.response_type}",
+            type=kind,
+            status_code=status,
+            response_headers=cors_headers,
+            templates={"application/json": _error_template(code, message)},
         )
     authorizer = apigw.RequestAuthorizer(
         scope,

@@ -273,3 +273,31 @@ def test_backfill_watchdog_catches_timeouts_and_aborts(resources: dict[str, Any]
 
 def test_custom_event_bus_exists(template: Any) -> None:
     template.has_resource_properties("AWS::Events::EventBus", {"Name": "usage-analytics"})
+
+
+def test_gateway_refusals_use_the_api_error_shape_with_cors(resources: dict[str, Any]) -> None:
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in _of_type(resources, "AWS::ApiGateway::GatewayResponse").values()
+    }
+    assert {"UNAUTHORIZED", "ACCESS_DENIED", "THROTTLED", "DEFAULT_4XX", "DEFAULT_5XX"} <= set(
+        responses
+    )
+    unauthorized = responses["UNAUTHORIZED"]
+    assert unauthorized["StatusCode"] == "401"
+    body = json.loads(unauthorized["ResponseTemplates"]["application/json"])
+    assert body["error"]["code"] == "unauthorized"
+    assert (
+        "gatewayresponse.header.Access-Control-Allow-Origin" in unauthorized["ResponseParameters"]
+    )
+    default = responses["DEFAULT_4XX"]["ResponseTemplates"]["application/json"]
+    assert '"message": $context.error.messageString' in default
+
+
+def test_the_api_function_knows_the_spa_origin(resources: dict[str, Any]) -> None:
+    api = next(
+        fn
+        for k, fn in resources.items()
+        if fn["Type"] == "AWS::Lambda::Function" and k.startswith("ApiFunction")
+    )
+    assert api["Properties"]["Environment"]["Variables"]["SPA_ORIGIN"] == "http://localhost:5173"
