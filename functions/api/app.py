@@ -40,7 +40,15 @@ from usage_analytics.api.validation import validation_error
 from usage_analytics.integration.repository import VersionConflict
 from usage_analytics.wire_logs import hold_wire_loggers_at_info
 
-ROUTE_MODULES = ("routes.integration", "routes.wizard", "routes.operations", "routes.accounts")
+ROUTE_MODULES = (
+    "routes.integration",
+    "routes.wizard",
+    "routes.operations",
+    "routes.accounts",
+    "routes.usage",
+    "routes.signals",
+    "routes.assistant",
+)
 MAX_BODY_BYTES = 1024 * 1024  # API Gateway allows 10 MB; no request of ours needs 1 MB
 API_VERSION = "1.0.0"
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from usage_analytics.wiring import backfill_deps
+from usage_analytics.wiring import backfill_deps, recompute
 from usage_analytics.workflows import backfill
 
 
@@ -16,4 +16,5 @@ class FinalizeInput(BaseModel):
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return backfill.finalize(backfill_deps(), **FinalizeInput.model_validate(event).model_dump())
+    inputs = FinalizeInput.model_validate(event).model_dump()
+    return backfill.finalize(backfill_deps(), recompute=recompute, **inputs)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from urllib.parse import urlparse
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 
 class SettingsError(ValueError):
@@ -49,6 +49,20 @@ class Settings(BaseModel):
     # The backfill's time budget (the soft limit; the state machine's hard stop is 2 min later)
     backfill_timeout_minutes: int = Field(default=30, ge=0, le=24 * 60)
 
+    # Health pillars (SPEC "Health pillars"): each pillar's weights must add up to 1.
+    health_adoption_breadth_weight: float = Field(default=0.5, ge=0, le=1)
+    health_adoption_depth_weight: float = Field(default=0.5, ge=0, le=1)
+    health_engagement_volume_weight: float = Field(default=0.4, ge=0, le=1)
+    health_engagement_days_weight: float = Field(default=0.3, ge=0, le=1)
+    health_engagement_stickiness_weight: float = Field(default=0.3, ge=0, le=1)
+    # User-property mode has no user counts: engagement is volume and days active only.
+    health_user_property_volume_weight: float = Field(default=0.6, ge=0, le=1)
+    health_user_property_days_weight: float = Field(default=0.4, ge=0, le=1)
+    # Usage-decline signal: a drop of at least this many percent, judged only when last
+    # week had at least this many events.
+    signal_drop_pct: float = Field(default=30.0, gt=0, le=100)
+    signal_min_baseline_events: int = Field(default=10, ge=1)
+
     @field_validator("mixpanel_base_url")
     @classmethod
     def _base_url(cls, value: str | None) -> str | None:
@@ -60,6 +74,15 @@ class Settings(BaseModel):
                 f"must be an absolute http(s) URL such as http://127.0.0.1:8765 (got {value!r})"
             )
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _weights_add_up(self) -> Settings:
+        for pillar, names in HEALTH_WEIGHT_GROUPS.items():
+            total = sum(getattr(self, name) for name in names)
+            if abs(total - 1.0) > 1e-6:
+                listed = ", ".join(f"{FIELD_ENV[n]}={getattr(self, n)}" for n in names)
+                raise ValueError(f"the {pillar} weights must add up to 1 (got {listed})")
+        return self
 
 
 # environment variable -> settings field
@@ -81,6 +104,29 @@ ENV_VARS: Mapping[str, str] = {
     "PROBE_FUNCTION_NAME": "probe_function_name",
     "AWS_REGION": "aws_region",
     "BACKFILL_TIMEOUT_MINUTES": "backfill_timeout_minutes",
+    "HEALTH_ADOPTION_BREADTH_WEIGHT": "health_adoption_breadth_weight",
+    "HEALTH_ADOPTION_DEPTH_WEIGHT": "health_adoption_depth_weight",
+    "HEALTH_ENGAGEMENT_VOLUME_WEIGHT": "health_engagement_volume_weight",
+    "HEALTH_ENGAGEMENT_DAYS_WEIGHT": "health_engagement_days_weight",
+    "HEALTH_ENGAGEMENT_STICKINESS_WEIGHT": "health_engagement_stickiness_weight",
+    "HEALTH_USER_PROPERTY_VOLUME_WEIGHT": "health_user_property_volume_weight",
+    "HEALTH_USER_PROPERTY_DAYS_WEIGHT": "health_user_property_days_weight",
+    "SIGNAL_DROP_PCT": "signal_drop_pct",
+    "SIGNAL_MIN_BASELINE_EVENTS": "signal_min_baseline_events",
+}
+FIELD_ENV: Mapping[str, str] = {field: var for var, field in ENV_VARS.items()}
+# pillar -> the weight fields that must add up to 1
+HEALTH_WEIGHT_GROUPS: Mapping[str, tuple[str, ...]] = {
+    "adoption (group mode)": ("health_adoption_breadth_weight", "health_adoption_depth_weight"),
+    "engagement (group mode)": (
+        "health_engagement_volume_weight",
+        "health_engagement_days_weight",
+        "health_engagement_stickiness_weight",
+    ),
+    "engagement (user-property mode)": (
+        "health_user_property_volume_weight",
+        "health_user_property_days_weight",
+    ),
 }
 
 
@@ -101,7 +147,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         field_to_var = {field: var for var, field in ENV_VARS.items()}
         problems = []
         for err in exc.errors():
-            field = str(err["loc"][0]) if err["loc"] else "?"
+            if not err["loc"]:  # a rule across fields; its message names the variables
+                problems.append(str(err["msg"]).removeprefix("Value error, "))
+                continue
+            field = str(err["loc"][0])
             problems.append(f"{field_to_var.get(field, field)}: {err['msg']}")
         raise SettingsError("invalid settings: " + "; ".join(problems)) from None
 

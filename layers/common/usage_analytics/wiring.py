@@ -8,10 +8,16 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 
 from usage_analytics import aws
+from usage_analytics.accounts.repository import AccountRepository
 from usage_analytics.clock import default_clock
 from usage_analytics.events import EventBusPublisher
 from usage_analytics.ingest.matching import CrmAccount
 from usage_analytics.integration.repository import IntegrationRepository
+from usage_analytics.metrics.recompute import RecomputeDeps, RecomputeReport, recompute_workspace
+from usage_analytics.metrics.rollup_store import RollupStore
+from usage_analytics.metrics.rules import HealthWeights, SignalRules
+from usage_analytics.metrics.signal_store import SignalStore
+from usage_analytics.metrics.window_rows import WindowRows
 from usage_analytics.mixpanel.client import MixpanelClient
 from usage_analytics.mixpanel.credentials import ServiceAccount
 from usage_analytics.secrets import SecretsManagerStore
@@ -93,6 +99,7 @@ def daily_sync_deps() -> DailySyncDeps:
         day=day_ingest_deps(),
         clock=default_clock(),
         publish=publisher(),
+        recompute=recompute,
     )
 
 
@@ -105,3 +112,25 @@ def backfill_deps() -> BackfillDeps:
         clock=default_clock(),
         timeout_minutes=get_settings().backfill_timeout_minutes,
     )
+
+
+def recompute_deps() -> RecomputeDeps:
+    settings = get_settings()
+    usage = aws.table(settings.usage_table)
+    return RecomputeDeps(
+        integrations=integrations(),
+        accounts=AccountRepository(aws.table(settings.accounts_table)),
+        rows=WindowRows(usage),
+        rollups=RollupStore(usage),
+        signals=SignalStore(usage),
+        publish=publisher(),
+        clock=default_clock(),
+        weights=HealthWeights.from_settings(settings),
+        rules=SignalRules.from_settings(settings),
+    )
+
+
+def recompute(workspace_id: str) -> RecomputeReport:
+    """Rollups, health and signals of a workspace as of its last synced day: what the daily
+    sync, the backfill's Finalize and the rematch call after writing rows."""
+    return recompute_workspace(recompute_deps(), workspace_id)

@@ -154,8 +154,6 @@ def finalize(
                 day=day.isoformat(),
                 deadline=(deps.wall() + dt.timedelta(minutes=15)).isoformat(),
             )
-    if recompute is not None:
-        recompute(workspace_id)
     now = deps.clock.now()
     update(
         deps,
@@ -168,6 +166,8 @@ def finalize(
         last_error_code=None,
         consecutive_failures=0,
     )
+    if recompute is not None:  # after the update: it computes as of last_synced_day
+        recompute(workspace_id)
     deps.history.record(
         workspace_id,
         SyncAttempt(

@@ -120,8 +120,6 @@ def sync_workspace(
             started_at=started,
             execution_id=execution_id,
         )
-    if deps.recompute is not None:
-        deps.recompute(workspace_id)
     now = deps.clock.now()
     _update(
         deps,
@@ -136,6 +134,8 @@ def sync_workspace(
             "drift_held_day": None,
         },
     )
+    if deps.recompute is not None:  # after the update: it computes as of last_synced_day
+        deps.recompute(workspace_id)
     counts = {**written[0][1], "days_written": len(written)}
     deps.history.record(
         workspace_id,
