@@ -22,11 +22,14 @@ from usage_analytics.mixpanel.client import MixpanelClient
 from usage_analytics.mixpanel.credentials import ServiceAccount
 from usage_analytics.secrets import SecretsManagerStore
 from usage_analytics.settings import get_settings
+from usage_analytics.storage.promotion import QuarantinePromotion
+from usage_analytics.storage.quarantine import QuarantineRepository
 from usage_analytics.sync_history import SyncHistoryRepository
 from usage_analytics.workflows.backfill import BackfillDeps
 from usage_analytics.workflows.daily_sync import DailySyncDeps
 from usage_analytics.workflows.day_ingest import DayIngestDeps
 from usage_analytics.workflows.progress import ProgressRepository
+from usage_analytics.workflows.rematch import RematchDeps
 
 
 def integrations() -> IntegrationRepository:
@@ -111,6 +114,26 @@ def backfill_deps() -> BackfillDeps:
         day=day_ingest_deps(),
         clock=default_clock(),
         timeout_minutes=get_settings().backfill_timeout_minutes,
+    )
+
+
+def quarantine() -> QuarantineRepository:
+    """Also the card's unmatched count: `quarantine().count(workspace_id)`."""
+    return QuarantineRepository(aws.table(get_settings().quarantine_table))
+
+
+def rematch_deps() -> RematchDeps:
+    settings = get_settings()
+    return RematchDeps(
+        integrations=integrations(),
+        accounts=crm_accounts,
+        quarantine=quarantine(),
+        promotion=QuarantinePromotion(
+            aws.table(settings.usage_table), aws.table(settings.quarantine_table)
+        ),
+        history=history(),
+        clock=default_clock(),
+        recompute=recompute,
     )
 
 
