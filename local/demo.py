@@ -9,7 +9,9 @@ Nothing is faked: every number comes from the pipeline.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import os
 import sys
 import time
@@ -40,6 +42,9 @@ class DemoResult:
     promoted: int = 0
     chart_png: Path | None = None
     seconds: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), default=str, indent=2)
 
 
 class Api:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
-
 from usage_analytics import aws
 from usage_analytics.accounts.repository import AccountRepository
 from usage_analytics.clock import default_clock
@@ -25,6 +23,7 @@ from usage_analytics.settings import get_settings
 from usage_analytics.storage.promotion import QuarantinePromotion
 from usage_analytics.storage.quarantine import QuarantineRepository
 from usage_analytics.sync_history import SyncHistoryRepository
+from usage_analytics.wire_logs import hold_wire_loggers_at_info
 from usage_analytics.workflows.backfill import BackfillDeps
 from usage_analytics.workflows.daily_sync import DailySyncDeps
 from usage_analytics.workflows.day_ingest import DayIngestDeps
@@ -41,6 +40,7 @@ def history() -> SyncHistoryRepository:
 
 
 def secret_store() -> SecretsManagerStore:
+    hold_wire_loggers_at_info()  # botocore would log SecretString at DEBUG
     return SecretsManagerStore(aws.client("secretsmanager"))
 
 
@@ -48,24 +48,12 @@ def mixpanel_client(account: ServiceAccount) -> MixpanelClient:
     return MixpanelClient.from_settings(account)
 
 
+def accounts() -> AccountRepository:
+    return AccountRepository(aws.table(get_settings().accounts_table))
+
+
 def crm_accounts(workspace_id: str) -> list[CrmAccount]:
-    table = aws.table(get_settings().accounts_table)
-    kwargs: dict[str, Any] = {"KeyConditionExpression": Key("pk").eq(workspace_id)}
-    accounts: list[CrmAccount] = []
-    while True:
-        page = table.query(**kwargs)
-        accounts.extend(CrmAccount.model_validate(_plain(item)) for item in page["Items"])
-        if "LastEvaluatedKey" not in page:
-            return accounts
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-
-
-def _plain(item: dict[str, Any]) -> dict[str, Any]:
-    from decimal import Decimal
-
-    out = {k: v for k, v in item.items() if k not in ("pk", "sk")}
-    out.setdefault("id", item.get("sk"))
-    return {k: int(v) if isinstance(v, Decimal) else v for k, v in out.items()}
+    return [account.for_matching() for account in accounts().list(workspace_id)]
 
 
 def write_day(rows: Any) -> None:

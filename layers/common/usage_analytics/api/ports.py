@@ -68,11 +68,8 @@ class ApiServices:
     days_done: Callable[[str, str], set[dt.date]]  # (workspace, config_id) -> days written
     history: Callable[[str, int], list[SyncAttempt]]  # (workspace, limit) -> newest first
     clock: Clock
-    # The card's unmatched count (the quarantine size). Default: what the sync writers keep
-    # on the integration item (`unmatched_keys`); 0 until they do.
-    unmatched: Callable[[Integration], int] = lambda integration: int(
-        getattr(integration, "unmatched_keys", 0) or 0
-    )
+    # The card's unmatched count: the quarantine size (0 for fakes that don't say).
+    unmatched: Callable[[Integration], int] = lambda integration: 0
 
     def secret_name(self, workspace_id: str) -> str:
         return f"{self.secret_prefix}{workspace_id}"
