@@ -93,4 +93,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m local.cli`: the command modules register into `local.cli`, not `__main__`.
+    from local.cli import main as registered_main
+
+    raise SystemExit(registered_main())

@@ -75,7 +75,7 @@ def _set_today(day: dt.date) -> None:
 
 
 def run_demo(
-    *, accounts: int = 120, out_dir: Path = Path("demo-output"), say: Print = print
+    *, accounts: int = 80, out_dir: Path = Path("demo-output"), say: Print = print
 ) -> DemoResult:
     from local.mixpanel_sim import (
         DEV_PROJECT_ID,
@@ -93,6 +93,8 @@ def run_demo(
         today = dt.date.fromisoformat(os.environ["USAGE_ANALYTICS_TODAY"])
     result = DemoResult(DEMO_WORKSPACE, today)
     clock = time.monotonic()
+    # The handlers log every request as JSON lines: useful in `dev`, noise in the demo.
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
     _set_today(today)
     spec = ProjectSpec(accounts=accounts, days=45, today=today + dt.timedelta(days=1))
     simulator = start_simulator(SimConfig(project=spec))
@@ -115,6 +117,7 @@ def run_demo(
         _set_today(today + dt.timedelta(days=1))
         say(f"\n05:00 UTC on {today + dt.timedelta(days=1)}: the daily sync (yesterday only)")
         _run(session, "daily_sync", session.stack.fire_schedule("DailySyncSchedule"))
+        result.seconds["daily_sync"] = time.monotonic() - clock
 
         late = crm_late_additions(spec=spec)
         api.call("PUT", "/accounts", json={"accounts": late})
@@ -202,13 +205,19 @@ def _wait_backfill(api: Api, say: Print) -> None:
     say("\n30-day backfill (Step Functions: Plan -> Map(day) -> Finalize)")
     width = 30
 
+    shown: list[int] = []
+    interactive = sys.stdout.isatty()
+
     def show(card: dict[str, Any]) -> None:
         done, total = card["backfill"]["days_done"], max(card["backfill"]["days_total"], 1)
+        if not interactive and shown and shown[-1] == done:
+            return  # in a log, one line per step, not one per poll
+        shown.append(done)
         filled = int(width * done / total)
-        sys.stdout.write(
-            f"\r  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} days  "
-            f"{card['status']:<16}"
+        bar = (
+            f"  [{'#' * filled}{'.' * (width - filled)}] {done}/{total} days  {card['status']:<12}"
         )
+        sys.stdout.write(("\r" + bar) if interactive else (bar + "\n"))
         sys.stdout.flush()
 
     def finished(card: dict[str, Any]) -> bool:
@@ -216,7 +225,8 @@ def _wait_backfill(api: Api, say: Print) -> None:
         return card["status"] in ("connected", "backfill_failed")
 
     card = _poll(lambda: api.call("GET", "/integrations/mixpanel"), finished, "backfill", 900)
-    sys.stdout.write("\n")
+    if interactive:
+        sys.stdout.write("\n")
     if card["status"] != "connected":
         raise RuntimeError(f"backfill failed: {card['banners']}")
 
@@ -241,10 +251,10 @@ def _report(api: Api, result: DemoResult, out_dir: Path, say: Print) -> None:
         say(f"  [{banner['severity']}] {banner['message']}")
     result.top = api.call(
         "GET", "/usage/accounts", params={"sort": "usage_30d", "order": "desc", "limit": 5}
-    )["items"]
+    )["accounts"]
     result.declining = api.call(
         "GET", "/usage/accounts", params={"sort": "usage_change_pct", "order": "asc", "limit": 5}
-    )["items"]
+    )["accounts"]
     say("\nMost active accounts (30 days)")
     for row in result.top:
         say(f"  {_row(row)}  seats {_pct(row['seat_activation'], signed=False)}")
@@ -256,7 +266,7 @@ def _report(api: Api, result: DemoResult, out_dir: Path, say: Print) -> None:
     _usage_tab(account["name"], result.usage, say)
     result.chart_png = _png(account["name"], result.usage, out_dir)
     say(f"  chart written to {result.chart_png}")
-    result.signals = api.call("GET", "/signals", params={"type": "usage_decline"})["items"]
+    result.signals = api.call("GET", "/signals", params={"type": "usage_decline"})["signals"]
     say(f"\nUsage-decline signals: {len(result.signals)}")
     for signal in result.signals[:5]:
         say(f"  {signal['account_id']} ({signal['week']}): {signal['explanation']}")
@@ -291,7 +301,8 @@ def _usage_tab(name: str, usage: dict[str, Any], say: Print) -> None:
     plt.title(f"{name}: events per day, last 30 days")
     plt.plotsize(100, 18)
     plt.theme("clear")
-    say(plt.build())
+    chart = plt.build()
+    say(chart if sys.stdout.isatty() else plt.uncolorize(chart))
 
 
 def _png(name: str, usage: dict[str, Any], out_dir: Path) -> Path:

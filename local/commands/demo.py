@@ -11,7 +11,7 @@ from local.cli import arg, command
 @command(
     "demo",
     "the whole job on one machine: wizard over HTTP, 30-day backfill, daily sync, rematch, report",
-    arg("--accounts", type=int, default=120, help="accounts in the simulated project"),
+    arg("--accounts", type=int, default=80, help="accounts in the simulated project"),
     arg("--out", type=Path, default=Path("demo-output"), help="folder for the PNG chart"),
     arg("--json", type=Path, default=None, help="also write the numbers shown to this file"),
 )
