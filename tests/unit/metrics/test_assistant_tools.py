@@ -136,3 +136,14 @@ def test_the_tool_schemas_are_published_and_accept_what_the_routes_accept(
 
 def test_the_tool_catalog_needs_a_signed_in_caller(stack: Stack, api: UsageApi) -> None:
     assert api("GET", "/v1/assistant/tools", caller=None).status == 401
+
+
+def test_an_account_added_since_the_last_recompute_is_found_without_data(
+    world: Stack, api: UsageApi
+) -> None:
+    world.add_accounts({"id": "hooli", "name": "Hooli XYZ"})
+    for body in ({"name": "hooli"}, {"account_id": "hooli"}):
+        answer = api.tool("get_account_usage", body).body
+        assert answer["outcome"] == "found" and answer["usage"]["has_data"] is False
+        assert answer["answer"] == "Hooli XYZ (hooli) has no usage data yet."
+        assert answer["health"] is None and answer["signal"] is None

@@ -17,7 +17,7 @@ from usage_analytics.metrics.assistant_models import (
 )
 from usage_analytics.metrics.explanation import percent
 from usage_analytics.metrics.name_match import match_name
-from usage_analytics.metrics.reading import account_usage
+from usage_analytics.metrics.rollup import Rollup
 from usage_analytics.metrics.services import MetricsServices
 from usage_analytics.metrics.views import TableRow, UsageView
 from usage_analytics.metrics.windows import iso_week
@@ -27,20 +27,13 @@ def get_account_usage(
     services: MetricsServices, workspace_id: str, request: GetAccountUsageInput
 ) -> AccountUsageAnswer:
     if request.account_id is not None:
-        found = services.directory.find(workspace_id, request.account_id)
-        rollup = services.rollups.get(workspace_id, request.account_id)
-        if found is None and rollup is None:
-            return AccountUsageAnswer(
-                outcome="not_found",
-                answer=f"There is no account with id {request.account_id!r} in this workspace.",
-            )
-        name = rollup.name if rollup else found.name if found else ""
-        return _found(services, workspace_id, AccountRef(account_id=request.account_id, name=name))
+        return _by_id(services, workspace_id, request.account_id)
     asked = request.name or ""
     match = match_name(asked, services.directory.names(workspace_id))
     refs = [AccountRef(account_id=a.account_id, name=a.name) for a in match.accounts]
     if match.outcome == "found":
-        return _found(services, workspace_id, refs[0])
+        rollup = services.rollups.get(workspace_id, refs[0].account_id)
+        return _found(services, workspace_id, refs[0], rollup)
     if match.outcome == "not_found":
         return AccountUsageAnswer(
             outcome="not_found",
@@ -56,26 +49,42 @@ def get_account_usage(
     )
 
 
-def _found(services: MetricsServices, workspace_id: str, ref: AccountRef) -> AccountUsageAnswer:
-    usage = account_usage(services, workspace_id, ref.account_id)
-    rollup = services.rollups.get(workspace_id, ref.account_id)
-    health = (
-        HealthScores(
-            adoption=rollup.health.adoption.score, engagement=rollup.health.engagement.score
+def _by_id(services: MetricsServices, workspace_id: str, account_id: str) -> AccountUsageAnswer:
+    rollup = services.rollups.get(workspace_id, account_id)
+    if rollup is not None:
+        ref = AccountRef(account_id=account_id, name=rollup.name)
+        return _found(services, workspace_id, ref, rollup)
+    known = services.directory.find(workspace_id, account_id)
+    if known is None:
+        return AccountUsageAnswer(
+            outcome="not_found",
+            answer=f"There is no account with id {account_id!r} in this workspace.",
         )
-        if rollup
-        else None
+    return _found(services, workspace_id, AccountRef(account_id=account_id, name=known.name), None)
+
+
+def _found(
+    services: MetricsServices, workspace_id: str, ref: AccountRef, rollup: Rollup | None
+) -> AccountUsageAnswer:
+    """The answer for one account: from its rollup, or the empty state without one."""
+    if rollup is None:
+        usage = UsageView(account_id=ref.account_id, has_data=False)
+        text = describe_usage(ref, usage, None)
+        return AccountUsageAnswer(outcome="found", answer=text, account=ref, usage=usage)
+    health = HealthScores(
+        adoption=rollup.health.adoption.score, engagement=rollup.health.engagement.score
     )
-    signal = (
-        services.signals.get(workspace_id, iso_week(usage.as_of), ref.account_id)
-        if usage.as_of
-        else None
-    )
-    text = describe_usage(ref, usage, health)
+    signal = services.signals.get(workspace_id, iso_week(rollup.as_of), ref.account_id)
+    text = describe_usage(ref, rollup.usage, health)
     if signal is not None:
         text += " " + signal.explanation
     return AccountUsageAnswer(
-        outcome="found", answer=text, account=ref, usage=usage, health=health, signal=signal
+        outcome="found",
+        answer=text,
+        account=ref,
+        usage=rollup.usage,
+        health=health,
+        signal=signal,
     )
 
 
