@@ -143,6 +143,24 @@ def test_a_credential_failure_turns_the_card_red_with_a_reconnect_hint(
     assert red and "Reconnect" in red[0].message
 
 
+def test_a_workspace_that_stops_syncing_shows_the_stale_banner_with_real_hours(
+    fortnight: Fortnight,
+) -> None:
+    ws = _ws("stale")
+    seed_workspace(ws, fortnight.spec, status=Status.CONNECTED)
+    fortnight.sync(START + dt.timedelta(days=1), workspace_ids=[ws])
+    synced = integration(ws)
+    assert synced.last_sync_at is not None
+
+    fresh = banners_for(synced, synced.last_sync_at + dt.timedelta(hours=30))
+    stale = banners_for(synced, synced.last_sync_at + dt.timedelta(hours=41, minutes=20))
+
+    assert not [b for b in fresh if b.kind == "stale"]
+    (banner,) = [b for b in stale if b.kind == "stale"]
+    assert banner.severity == "yellow"
+    assert "41h" in banner.message
+
+
 def _baseline(fortnight: Fortnight, ws: str, days: int = 8) -> None:
     for n in range(1, days + 1):
         fortnight.sync(START + dt.timedelta(days=n), workspace_ids=[ws])
