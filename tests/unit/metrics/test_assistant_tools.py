@@ -72,7 +72,14 @@ def test_an_unknown_name_or_id_says_so(world: Stack, api: UsageApi) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", [{}, {"account_id": "acme", "name": "Acme"}, {"name": ""}, {"nme": "Acme"}]
+    "body",
+    [
+        {},
+        {"account_id": "acme", "name": "Acme"},
+        {"name": ""},
+        {"nme": "Acme"},
+        {"account_id": "../acme"},
+    ],
 )
 def test_the_tool_needs_exactly_one_of_account_id_or_name(
     stack: Stack, api: UsageApi, body: dict[str, str]

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from usage_analytics.accounts.model import ACCOUNT_ID_PATTERN
 from usage_analytics.metrics.decline import UsageDeclineSignal
 from usage_analytics.metrics.views import TableRow, UsageView
 
@@ -22,8 +23,7 @@ class GetAccountUsageInput(BaseModel):
 
     account_id: str | None = Field(
         default=None,
-        min_length=1,
-        max_length=128,
+        pattern=ACCOUNT_ID_PATTERN,
         description="the platform's account id, when known",
     )
     name: str | None = Field(
