@@ -8,9 +8,11 @@ requirements so a second synth costs nothing.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
 import tomllib
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,15 +32,40 @@ def runtime_requirements() -> list[str]:
     ]
 
 
-def build_layer(out_dir: Path, *, with_dependencies: bool) -> Path:
-    python_dir = out_dir / "python"
-    python_dir.mkdir(parents=True, exist_ok=True)
+def build_layer(kind_dir: Path, *, with_dependencies: bool) -> Path:
+    """The layer folder for the current sources (and wheels), content-addressed: built once
+    into a temporary folder and renamed into place, so concurrent synths (test workers)
+    never see a half-written folder, and an unchanged layer costs nothing."""
+    requirements = runtime_requirements() if with_dependencies else []
+    deps = _digest("\n".join(requirements).encode()) if with_dependencies else "nodeps"
+    final = kind_dir / f"{deps}-{_source_digest()}"
+    if final.exists():
+        return final
+    tmp = kind_dir / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     if with_dependencies:
-        _install_wheels(out_dir, runtime_requirements())
-    target = python_dir / "usage_analytics"
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(SOURCE, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return out_dir
+        wheels = _install_wheels(kind_dir.parent / "layer-wheels" / deps, requirements)
+        shutil.copytree(wheels, tmp / "python", copy_function=os.link)
+    shutil.copytree(
+        SOURCE,
+        tmp / "python" / "usage_analytics",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
+    try:
+        tmp.rename(final)
+    except OSError:  # another process built the same content first
+        shutil.rmtree(tmp, ignore_errors=True)
+    return final
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _source_digest() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(SOURCE.rglob("*.py")):
+        digest.update(str(path.relative_to(SOURCE)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _uv() -> str:
@@ -50,13 +77,11 @@ def _uv() -> str:
     return found
 
 
-def _install_wheels(out_dir: Path, requirements: list[str]) -> None:
-    digest = hashlib.sha256("\n".join(requirements).encode()).hexdigest()[:16]
-    stamp = out_dir / f".deps-{digest}"
-    if stamp.exists():
-        return
-    for old in out_dir.glob(".deps-*"):
-        old.unlink()
+def _install_wheels(target: Path, requirements: list[str]) -> Path:
+    """manylinux aarch64 wheels for the arm64 functions, installed once per requirement set."""
+    if target.exists():
+        return target
+    tmp = target.with_name(f".tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     subprocess.run(
         [
             _uv(),
@@ -70,12 +95,16 @@ def _install_wheels(out_dir: Path, requirements: list[str]) -> None:
             "--only-binary",
             ":all:",
             "--target",
-            str(out_dir / "python"),
+            str(tmp),
             *requirements,
         ],
         check=True,
     )
     for pattern in PRUNED:
-        for path in (out_dir / "python").glob(f"{pattern}*"):
+        for path in tmp.glob(f"{pattern}*"):
             shutil.rmtree(path, ignore_errors=True)
-    stamp.touch()
+    try:
+        tmp.rename(target)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

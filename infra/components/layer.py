@@ -11,8 +11,8 @@ from infra.layer_build import ROOT, build_layer
 
 
 def common_layer(scope: Construct, *, bundle_dependencies: bool) -> lambda_.LayerVersion:
-    folder = "layer-full" if bundle_dependencies else "layer-source"
-    out_dir = build_layer(ROOT / "build" / folder, with_dependencies=bundle_dependencies)
+    kind = "layer-full" if bundle_dependencies else "layer-source"
+    out_dir = build_layer(ROOT / "build" / kind, with_dependencies=bundle_dependencies)
     return lambda_.LayerVersion(
         scope,
         "CommonLayer",

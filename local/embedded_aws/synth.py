@@ -19,6 +19,9 @@ LOCAL_CONTEXT = {
     "bundle_dependencies": False,
     # construct paths in the template let the embedded AWS find resources by name
     "aws:cdk:enable-path-metadata": True,
+    # moto runs every Distributed Map child as a thread of this one process: fewer at once
+    # keeps a local run of hundreds of workspaces from thrashing two cores
+    "daily_sync_max_concurrency": 8,
 }
 _SOURCES = ("infra", "functions", "layers/common/usage_analytics")
 

@@ -70,7 +70,9 @@ def test_a_clean_backfill_writes_what_the_ingest_engine_gives_day_by_day(world: 
     days = backfill_days(integration, dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC))
     assert days[-1] == dt.date(2026, 11, 19) and len(days) == 30
     assert wiring.progress().days_done(world.workspace_id, integration.config_id) == set(days)
-    assert len(world.exports()) == 30  # one export request per day
+    # Every day fetched. Under heavy load a request can fail and be retried (seen once in CI
+    # with 2 workers on 2 busy cores; the rows stayed right), so this counts days, not requests.
+    assert {r["params"]["from_date"] for r in world.exports()} == {d.isoformat() for d in days}
     for day in (days[0], days[14], days[-1]):
         stored = _stored(world, day)
         assert stored, f"no rows on {day}"

@@ -27,7 +27,7 @@ def token(key: str = KEY, algorithm: str = "HS256", **overrides: object) -> str:
         "role": "admin",
         "iss": ISSUER,
         "aud": AUDIENCE,
-        "exp": int((NOW + dt.timedelta(hours=1)).timestamp()),
+        "exp": int((dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).timestamp()),
     }
     claims.update(overrides)
     claims = {k: v for k, v in claims.items() if v is not None}
@@ -131,8 +131,14 @@ def test_rs256_tokens_are_checked_against_the_jwks_key_named_by_kid() -> None:
 
     config = AuthConfig(algorithm="RS256", issuer=ISSUER, audience=AUDIENCE, jwks_url="https://x")
     keys = JwksKeys("https://x", client=StaticJwks())  # type: ignore[arg-type]
-    claims = {"sub": "u", "workspace_id": "ws-acme", "role": "member", "iss": ISSUER,
-              "aud": AUDIENCE, "exp": int((NOW + dt.timedelta(minutes=5)).timestamp())}  # fmt: skip
+    claims = {
+        "sub": "u",
+        "workspace_id": "ws-acme",
+        "role": "member",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "exp": int((dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).timestamp()),
+    }
     good = jwt.encode(claims, private, algorithm="RS256", headers={"kid": "k1"})
     assert verify_token(good, config, keys).role is Role.MEMBER
     unknown = jwt.encode(claims, private, algorithm="RS256", headers={"kid": "k2"})

@@ -83,6 +83,9 @@ def recompute_workspace(deps: RecomputeDeps, workspace_id: str) -> RecomputeRepo
     as_of = integration.last_synced_day
     crm = {account.id: account for account in deps.accounts.list(workspace_id)}
     histories = deps.rollups.histories(workspace_id)
+    if not crm and not histories:
+        # Rollups are per CRM account: with none (yet), there is nothing to read or write.
+        return RecomputeReport(workspace_id=workspace_id, skipped="no CRM accounts")
     usages = _usages(deps, integration, as_of, crm, histories)
     ranks = WorkspaceRanks(usages)
     rollups = [
