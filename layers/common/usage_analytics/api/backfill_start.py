@@ -7,7 +7,7 @@ from typing import Any
 from usage_analytics.api.errors import Unavailable
 from usage_analytics.api.ports import ApiServices
 from usage_analytics.integration.model import Integration, Status
-from usage_analytics.integration.repository import VersionConflict
+from usage_analytics.integration.repository import VersionConflict, update_integration
 
 ATTEMPTS = 5
 
@@ -23,10 +23,11 @@ def start_backfill(services: ApiServices, integration: Integration) -> Integrati
         arn = services.workflows.start_backfill(workspace_id)
     except Exception as exc:
         update_fields(
-            services, workspace_id,
+            services,
+            workspace_id,
             status=Status.BACKFILL_FAILED,
             backfill_error="the backfill could not be started",
-        )  # fmt: skip
+        )
         raise Unavailable(
             "The backfill could not be started. Use Retry backfill in a minute.",
             code="backfill_not_started",
@@ -36,13 +37,13 @@ def start_backfill(services: ApiServices, integration: Integration) -> Integrati
 
 
 def update_fields(services: ApiServices, workspace_id: str, **changes: Any) -> Integration:
-    for _ in range(ATTEMPTS):
-        current = services.integrations.get(workspace_id)
-        if current is None:
-            raise VersionConflict(workspace_id)
-        changed = current.model_copy(update={**changes, "updated_at": services.clock.now()})
-        try:
-            return services.integrations.save(changed, expected_version=current.version)
-        except VersionConflict:
-            continue
-    raise VersionConflict(workspace_id)
+    updated = update_integration(
+        services.integrations,
+        workspace_id,
+        lambda _: changes,
+        now=services.clock.now(),
+        attempts=ATTEMPTS,
+    )
+    if updated is None:  # disconnected meanwhile: the caller answers 409
+        raise VersionConflict(workspace_id)
+    return updated

@@ -6,8 +6,9 @@ writers never silently overwrite each other (the API turns a conflict into 409).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
@@ -19,6 +20,34 @@ SK = "mixpanel"
 
 class VersionConflict(Exception):
     """The item changed since it was read."""
+
+
+class IntegrationStore(Protocol):
+    def get(self, workspace_id: str) -> Integration | None: ...
+    def save(self, integration: Integration, *, expected_version: int | None) -> Integration: ...
+
+
+def update_integration(
+    store: IntegrationStore,
+    workspace_id: str,
+    change: Callable[[Integration], dict[str, Any]],
+    *,
+    now: dt.datetime,
+    attempts: int = 5,
+) -> Integration | None:
+    """Read, change, save with the version read; on a concurrent write, read again and
+    re-apply `change` (so it must be computed from the integration it is given). None when
+    the workspace has no integration."""
+    for _ in range(attempts):
+        current = store.get(workspace_id)
+        if current is None:
+            return None
+        changed = current.model_copy(update={**change(current), "updated_at": now})
+        try:
+            return store.save(changed, expected_version=current.version)
+        except VersionConflict:
+            continue
+    raise VersionConflict(workspace_id)
 
 
 class IntegrationRepository:

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from usage_analytics.clock import Clock
 from usage_analytics.integration.model import BACKFILL_DAYS, Integration, Status
-from usage_analytics.integration.repository import IntegrationRepository, VersionConflict
+from usage_analytics.integration.repository import IntegrationRepository, update_integration
 from usage_analytics.sync_history import SyncAttempt, SyncHistoryRepository
 from usage_analytics.workflows.day_ingest import DayIngestDeps, day_counts, fetch_day
 from usage_analytics.workflows.errors import DeadlineExceeded, PermanentFailure, split_code
@@ -50,26 +50,27 @@ def backfill_days(integration: Integration, now: dt.datetime) -> list[dt.date]:
     return [last - dt.timedelta(days=i) for i in range(BACKFILL_DAYS - 1, -1, -1)]
 
 
+def _not_configured(workspace_id: str) -> PermanentFailure:
+    return PermanentFailure(
+        f"Workspace {workspace_id} has no configured Mixpanel integration: "
+        "finish the setup wizard."
+    )
+
+
 def _configured(deps: BackfillDeps, workspace_id: str) -> Integration:
     integration = deps.integrations.get(workspace_id)
     if integration is None or not integration.configured:
-        raise PermanentFailure(
-            f"Workspace {workspace_id} has no configured Mixpanel integration: "
-            "finish the setup wizard."
-        )
+        raise _not_configured(workspace_id)
     return integration
 
 
 def update(deps: BackfillDeps, workspace_id: str, **changes: Any) -> Integration:
-    """Apply changes to the integration, re-reading on a concurrent write."""
-    for _ in range(5):
-        current = _configured(deps, workspace_id)
-        changed = current.model_copy(update={**changes, "updated_at": deps.clock.now()})
-        try:
-            return deps.integrations.save(changed, expected_version=current.version)
-        except VersionConflict:
-            continue
-    raise VersionConflict(workspace_id)
+    updated = update_integration(
+        deps.integrations, workspace_id, lambda _: changes, now=deps.clock.now()
+    )
+    if updated is None:
+        raise _not_configured(workspace_id)
+    return updated
 
 
 def plan(

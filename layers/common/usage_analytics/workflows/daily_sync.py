@@ -17,7 +17,7 @@ from typing import Any
 from usage_analytics.clock import Clock
 from usage_analytics.events import INTEGRATION_ALERT, Publish
 from usage_analytics.integration.model import Integration, Status
-from usage_analytics.integration.repository import IntegrationRepository, VersionConflict
+from usage_analytics.integration.repository import IntegrationRepository, update_integration
 from usage_analytics.sync_history import SyncAttempt, SyncHistoryRepository
 from usage_analytics.workflows.backfill import project_yesterday
 from usage_analytics.workflows.day_ingest import DayIngestDeps, day_counts, fetch_day
@@ -71,16 +71,10 @@ def is_drift(attributed: int, baseline: list[int]) -> bool:
 def _update(
     deps: DailySyncDeps, workspace_id: str, change: Callable[[Integration], dict[str, Any]]
 ) -> Integration:
-    for _ in range(5):
-        current = deps.integrations.get(workspace_id)
-        if current is None:
-            raise PermanentFailure(f"Workspace {workspace_id} has no Mixpanel integration.")
-        updated = current.model_copy(update={**change(current), "updated_at": deps.clock.now()})
-        try:
-            return deps.integrations.save(updated, expected_version=current.version)
-        except VersionConflict:
-            continue
-    raise VersionConflict(workspace_id)
+    updated = update_integration(deps.integrations, workspace_id, change, now=deps.clock.now())
+    if updated is None:
+        raise PermanentFailure(f"Workspace {workspace_id} has no Mixpanel integration.")
+    return updated
 
 
 def sync_workspace(
