@@ -52,8 +52,7 @@ def backfill_days(integration: Integration, now: dt.datetime) -> list[dt.date]:
 
 def _not_configured(workspace_id: str) -> PermanentFailure:
     return PermanentFailure(
-        f"Workspace {workspace_id} has no configured Mixpanel integration: "
-        "finish the setup wizard."
+        f"Workspace {workspace_id} has no configured Mixpanel integration: finish the setup wizard."
     )
 
 
