@@ -48,6 +48,8 @@ class Settings(BaseModel):
     aws_region: str = "us-east-1"
     # The backfill's time budget (the soft limit; the state machine's hard stop is 2 min later)
     backfill_timeout_minutes: int = Field(default=30, ge=0, le=24 * 60)
+    # Set by Lambda: the function's memory, which bounds the largest day it can ingest
+    function_memory_mb: int | None = Field(default=None, ge=128)
 
     # Health pillars (SPEC "Health pillars"): each pillar's weights must add up to 1.
     health_adoption_breadth_weight: float = Field(default=0.5, ge=0, le=1)
@@ -104,6 +106,7 @@ ENV_VARS: Mapping[str, str] = {
     "PROBE_FUNCTION_NAME": "probe_function_name",
     "AWS_REGION": "aws_region",
     "BACKFILL_TIMEOUT_MINUTES": "backfill_timeout_minutes",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "function_memory_mb",
     "HEALTH_ADOPTION_BREADTH_WEIGHT": "health_adoption_breadth_weight",
     "HEALTH_ADOPTION_DEPTH_WEIGHT": "health_adoption_depth_weight",
     "HEALTH_ENGAGEMENT_VOLUME_WEIGHT": "health_engagement_volume_weight",

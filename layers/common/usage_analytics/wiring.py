@@ -10,6 +10,7 @@ from usage_analytics.accounts.repository import AccountRepository
 from usage_analytics.clock import default_clock
 from usage_analytics.events import EventBusPublisher
 from usage_analytics.ingest.matching import CrmAccount
+from usage_analytics.ingest.memory import MemoryBudget
 from usage_analytics.integration.repository import IntegrationRepository
 from usage_analytics.metrics.recompute import RecomputeDeps, RecomputeReport, recompute_workspace
 from usage_analytics.metrics.rollup_store import RollupStore
@@ -69,8 +70,13 @@ def write_day(rows: Any) -> None:
 
 @cache
 def day_ingest_deps() -> DayIngestDeps:
+    memory_mb = get_settings().function_memory_mb
     return DayIngestDeps(
-        secrets=secret_store(), mixpanel=mixpanel_client, accounts=crm_accounts, write_day=write_day
+        secrets=secret_store(),
+        mixpanel=mixpanel_client,
+        accounts=crm_accounts,
+        write_day=write_day,
+        memory=None if memory_mb is None else MemoryBudget(memory_mb),
     )
 
 

@@ -11,6 +11,7 @@ from usage_analytics.ingest.matching import (
     MappingKind,
     ValueMatch,
 )
+from usage_analytics.ingest.memory import DayTooLarge, MemoryBudget
 from usage_analytics.ingest.profiles import ProfileSource, ProfileValues
 from usage_analytics.ingest.rows import AccountDayRow, DayRows, DayUsage, QuarantineDayRow
 from usage_analytics.ingest.stats import IngestStats
@@ -23,12 +24,14 @@ __all__ = [
     "DayAggregate",
     "DayAggregator",
     "DayRows",
+    "DayTooLarge",
     "DayUsage",
     "ExportTerminatedEarly",
     "IdentityMode",
     "IngestConfig",
     "IngestStats",
     "MappingKind",
+    "MemoryBudget",
     "ProfileSource",
     "ProfileValues",
     "QuarantineDayRow",

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from msgspec import DecodeError
@@ -48,6 +49,7 @@ from msgspec import DecodeError
 from usage_analytics.ingest.config import IngestConfig, ResolveAccount
 from usage_analytics.ingest.decoding import LineDecoder
 from usage_analytics.ingest.dedupe import KEY_MASK, key_set_bytes
+from usage_analytics.ingest.memory import MemoryBudget
 from usage_analytics.ingest.profiles import ProfileValues
 from usage_analytics.ingest.rows import DayUsage
 from usage_analytics.ingest.sketch import users_sketch
@@ -90,6 +92,7 @@ class DayAggregator:
         profiles: ProfileValues | None = None,
         *,
         max_distinct_values: int = DEFAULT_MAX_DISTINCT_VALUES,
+        memory: MemoryBudget | None = None,
     ) -> None:
         if not config.is_group_mode and profiles is None:
             raise ValueError("user_property mode needs a ProfileValues lookup")
@@ -97,6 +100,7 @@ class DayAggregator:
         self._resolve = resolve
         self._profiles = profiles
         self._max_values = max_distinct_values
+        self._memory = memory
         self._decoder = LineDecoder(config.account_property)
         self._tracked = frozenset(config.tracked_features)
         self._seen: set[int] = set()
@@ -109,11 +113,22 @@ class DayAggregator:
     # -- reading: one pass, one hot loop per identity mode ---------------------------------
 
     def feed(self, lines: Iterable[bytes]) -> None:
-        """Count these lines (the whole day, or the next part of it)."""
-        if self._config.is_group_mode:
-            self._feed_group(lines)
-        else:
-            self._feed_user_property(lines)
+        """Count these lines (the whole day, or the next part of it).
+
+        With a memory budget, the lines are counted in parts and the process's memory is
+        checked after each (`DayTooLarge` past the budget).
+        """
+        count = self._feed_group if self._config.is_group_mode else self._feed_user_property
+        if self._memory is None:
+            count(lines)
+            return
+        remaining = iter(lines)
+        while True:
+            before = self.stats.lines_read
+            count(islice(remaining, self._memory.every_lines))
+            if self.stats.lines_read == before:
+                return
+            self._memory.check(self.stats.lines_read)
 
     def _bad_line(self, number: int, line: bytes) -> None:
         reason = self._decoder.reason(line)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 
 from usage_analytics.ingest.aggregator import DayAggregator
 from usage_analytics.ingest.config import IngestConfig, ResolveAccount
+from usage_analytics.ingest.memory import MemoryBudget
 from usage_analytics.ingest.profiles import ProfileSource, ProfileValues
 from usage_analytics.ingest.rows import AccountDayRow, DayRows, QuarantineDayRow
 
@@ -25,6 +26,7 @@ def ingest_day(
     config: IngestConfig,
     resolve: ResolveAccount,
     profiles: ProfileValues | ProfileSource | None = None,
+    memory: MemoryBudget | None = None,
 ) -> DayRows:
     """Aggregate one export day into account-day rows and quarantine day rows.
 
@@ -32,12 +34,15 @@ def ingest_day(
     the days of a backfill) or anything with `engage_profiles(...)`, wrapped in a fresh
     cache for this day.
 
-    Raises `ExportTerminatedEarly` when the export says it is incomplete, and
-    `TooManyAccountValues` when the account property cannot be naming accounts.
+    `memory`, when given, stops a day that outgrows the function's memory.
+
+    Raises `ExportTerminatedEarly` when the export says it is incomplete,
+    `TooManyAccountValues` when the account property cannot be naming accounts, and
+    `DayTooLarge` when the day does not fit in the memory budget.
     """
     if profiles is not None and not isinstance(profiles, ProfileValues):
         profiles = ProfileValues(profiles, config.account_property)
-    aggregator = DayAggregator(config, resolve, profiles)
+    aggregator = DayAggregator(config, resolve, profiles, memory=memory)
     aggregator.feed(lines)
     result = aggregator.result()
     return DayRows(

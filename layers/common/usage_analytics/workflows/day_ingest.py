@@ -18,6 +18,7 @@ from usage_analytics.ingest.aggregator import TooManyAccountValues
 from usage_analytics.ingest.decoding import ExportTerminatedEarly
 from usage_analytics.ingest.engine import ingest_day
 from usage_analytics.ingest.matching import CrmAccount
+from usage_analytics.ingest.memory import DayTooLarge, MemoryBudget
 from usage_analytics.ingest.rows import DayRows
 from usage_analytics.integration.model import Integration
 from usage_analytics.mixpanel import errors as mp
@@ -47,6 +48,7 @@ class DayIngestDeps:
     mixpanel: Callable[[ServiceAccount], ExportSource]
     accounts: Callable[[str], list[CrmAccount]]
     write_day: Callable[[DayRows], Any]
+    memory: MemoryBudget | None = None  # in Lambda: stop a day that outgrows the function
 
 
 def fetch_day(integration: Integration, day: dt.date, deps: DayIngestDeps) -> DayRows:
@@ -69,6 +71,7 @@ def fetch_day(integration: Integration, day: dt.date, deps: DayIngestDeps) -> Da
                 config=config,
                 resolve=resolve,
                 profiles=None if config.is_group_mode else client,
+                memory=deps.memory,
             )
 
 
@@ -103,3 +106,5 @@ def mixpanel_errors() -> Iterator[None]:
         raise PermanentFailure(coded(exc.code, str(exc))) from None
     except TooManyAccountValues as exc:
         raise PermanentFailure(coded("identity", str(exc))) from None
+    except DayTooLarge as exc:
+        raise PermanentFailure(coded("day_too_large", str(exc))) from None
