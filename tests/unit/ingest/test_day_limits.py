@@ -7,7 +7,6 @@ import pytest
 
 from tests.unit.ingest.world import (
     ACCOUNTS,
-    DAY,
     T0,
     FakeProfiles,
     event,
@@ -21,7 +20,6 @@ from usage_analytics.ingest import (
     MemoryBudget,
     ProfileValues,
     TooManyAccountValues,
-    ingest_day,
 )
 from usage_analytics.ingest.memory import resident_mb
 
@@ -42,18 +40,6 @@ def _mixed_day() -> list[bytes]:
     ]
 
 
-def _ingest(lines: list[bytes], memory: MemoryBudget | None) -> object:
-    config = group_config()
-    return ingest_day(
-        lines,
-        workspace_id="ws-1",
-        day=DAY,
-        config=config,
-        resolve=config.resolver(ACCOUNTS),
-        memory=memory,
-    )
-
-
 def test_given_too_many_distinct_account_values_then_the_day_fails_naming_the_property() -> None:
     config = group_config()
     aggregator = DayAggregator(config, config.resolver(ACCOUNTS), max_distinct_values=3)
@@ -66,7 +52,7 @@ def test_given_a_budget_the_process_is_over_then_the_day_stops_with_what_to_rais
     # 1% of 128 MB is far below what any Python process holds: the first check fails
     tiny = MemoryBudget(function_memory_mb=128, share=0.01, every_lines=4)
     with pytest.raises(DayTooLarge) as refused:
-        _ingest(lines, tiny)
+        run(lines, memory=tiny)
     message = str(refused.value)
     assert "after 4 lines" in message  # checked after the first part, not at the end
     assert "1 MB (1% of 128 MB)" in message
@@ -79,7 +65,7 @@ def test_given_a_budget_the_day_fits_in_then_counting_in_parts_changes_nothing(
 ) -> None:
     lines = _mixed_day()
     roomy = MemoryBudget(function_memory_mb=1_000_000, every_lines=every_lines)
-    assert _ingest(lines, roomy) == _ingest(lines, None)
+    assert run(lines, memory=roomy) == run(lines)
 
 
 def test_given_a_budget_then_user_property_mode_counts_in_parts_the_same() -> None:
@@ -93,15 +79,7 @@ def test_given_a_budget_then_user_property_mode_counts_in_parts_the_same() -> No
 
     def ingest(memory: MemoryBudget | None) -> object:
         cache = ProfileValues(FakeProfiles(profiles), config.account_property)
-        return ingest_day(
-            lines,
-            workspace_id="ws-1",
-            day=DAY,
-            config=config,
-            resolve=config.resolver(ACCOUNTS),
-            profiles=cache,
-            memory=memory,
-        )
+        return run(lines, config, profiles=cache, memory=memory)
 
     assert ingest(MemoryBudget(function_memory_mb=1_000_000, every_lines=1)) == ingest(None)
 

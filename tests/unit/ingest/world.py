@@ -11,6 +11,7 @@ from usage_analytics.ingest import (
     AccountMapping,
     DayRows,
     IngestConfig,
+    MemoryBudget,
     ProfileValues,
     ingest_day,
 )
@@ -92,6 +93,7 @@ def run(
     accounts: Sequence[Mapping[str, Any]] = ACCOUNTS,
     profiles: FakeProfiles | ProfileValues | None = None,
     day: dt.date = DAY,
+    memory: MemoryBudget | None = None,
 ) -> DayRows:
     config = config or group_config()
     return ingest_day(
@@ -101,6 +103,7 @@ def run(
         config=config,
         resolve=config.resolver(accounts),
         profiles=profiles,
+        memory=memory,
     )
 
 
