@@ -29,7 +29,12 @@ $(VENV)/.synced: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --frozen --quiet
 	touch $@
 
-install: $(VENV)/.synced
+# the ingest engine's C loop, built for this machine (scripts/native.py)
+NATIVE := layers/common/usage_analytics/ingest/_engine.abi3.so
+$(NATIVE): layers/common/usage_analytics/ingest/_engine.c scripts/native.py $(VENV)/.synced
+	$(RUN)/python -m scripts.native
+
+install: $(VENV)/.synced $(NATIVE)
 
 test: install
 	$(RUN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
@@ -55,4 +60,4 @@ bench: install
 	$(RUN)/python -m benchmarks.run $(BENCH_ARGS)
 
 clean:
-	rm -rf .venv .tools cdk.out build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv .tools cdk.out build .pytest_cache .mypy_cache .ruff_cache $(NATIVE)

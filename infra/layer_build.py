@@ -1,7 +1,9 @@
 """Build the common layer's folder without Docker: `build/layer/python/...`.
 
-Our package is always copied fresh. Third-party wheels (manylinux aarch64, matching the
-arm64 functions) are installed with pip only when asked, and cached by the hash of the
+Our package is always copied fresh, with the ingest engine's C loop built for arm64 when
+the layer is bundled for deployment (`scripts/native.py`; a build for this machine, if
+any, is never copied). Third-party wheels (manylinux aarch64, matching the arm64
+functions) are installed with pip only when asked, and cached by the hash of the
 requirements so a second synth costs nothing.
 """
 
@@ -14,6 +16,8 @@ import subprocess
 import tomllib
 import uuid
 from pathlib import Path
+
+from scripts import native
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "layers" / "common" / "usage_analytics"
@@ -45,11 +49,12 @@ def build_layer(kind_dir: Path, *, with_dependencies: bool) -> Path:
     if with_dependencies:
         wheels = _install_wheels(kind_dir.parent / "layer-wheels" / deps, requirements)
         shutil.copytree(wheels, tmp / "python", copy_function=os.link)
+    package = tmp / "python" / "usage_analytics"
     shutil.copytree(
-        SOURCE,
-        tmp / "python" / "usage_analytics",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        SOURCE, package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.so", "*.c")
     )
+    if with_dependencies:
+        native.build(package / "ingest", target=native.LAMBDA_TARGET)
     try:
         tmp.rename(final)
     except OSError:  # another process built the same content first
@@ -63,7 +68,7 @@ def _digest(data: bytes) -> str:
 
 def _source_digest() -> str:
     digest = hashlib.sha256()
-    for path in sorted(SOURCE.rglob("*.py")):
+    for path in sorted([*SOURCE.rglob("*.py"), *SOURCE.rglob("*.c")]):
         digest.update(str(path.relative_to(SOURCE)).encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 

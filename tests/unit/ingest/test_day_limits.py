@@ -23,6 +23,8 @@ from usage_analytics.ingest import (
 )
 from usage_analytics.ingest.memory import resident_mb
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 def _mixed_day() -> list[bytes]:
     """A day with every kind of line, so parts must add up to the same stats."""

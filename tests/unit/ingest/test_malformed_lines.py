@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from tests.unit.ingest.world import by_account, event, run
 from usage_analytics.ingest import ExportTerminatedEarly
 
+pytestmark = pytest.mark.usefixtures("engine")
+
 
 @pytest.mark.parametrize(
     ("line", "reason"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.unit.ingest.world import (
     FakeProfiles,
     by_account,
@@ -11,6 +13,8 @@ from tests.unit.ingest.world import (
     user_property_config,
 )
 from usage_analytics.ingest import ProfileValues
+
+pytestmark = pytest.mark.usefixtures("engine")
 
 PROFILES = {
     "u-acme": {"company_domain": "acme.com"},

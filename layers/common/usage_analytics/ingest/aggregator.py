@@ -13,6 +13,10 @@ a handful of dict/set operations (profiled with py-spy; see benchmarks/results/i
   So CRM matching runs once per distinct value, and a user's profile is looked up once.
 - users are a set of distinct_id strings per source; each target's Theta sketch is built
   once from the union of its sources' sets (each (account, user) reaches it once).
+- the per-event loop runs in C (`_engine.c`, twice as fast) when the module is built, as it
+  is by `make install` and in the Lambda layer: the same rules, with the dedupe keys and the
+  (source, user) pairs in compact C tables. `_feed_group` and `_feed_user_property` below
+  are the reference it follows, used where it is not built; the tests run both.
 
 Rules applied (SPEC "Attributing events to accounts"), in order:
 
@@ -39,12 +43,21 @@ Rules applied (SPEC "Attributing events to accounts"), in order:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
 from msgspec import DecodeError
+
+try:  # the per-event loop in C (`_engine.c`), built by `make install` and for the layer
+    from usage_analytics.ingest import _engine as native_engine
+except ImportError as error:  # not built here: the Python loop counts alike, slower
+    native_engine = None  # type: ignore[assignment]
+    logging.getLogger(__name__).warning(
+        "native ingest engine unavailable (%s): using the Python loop", error
+    )
 
 from usage_analytics.ingest.config import IngestConfig, ResolveAccount
 from usage_analytics.ingest.decoding import LineDecoder
@@ -93,7 +106,10 @@ class DayAggregator:
         *,
         max_distinct_values: int = DEFAULT_MAX_DISTINCT_VALUES,
         memory: MemoryBudget | None = None,
+        native: bool | None = None,
     ) -> None:
+        """`native`: count with the C loop (True), the Python one (False), or the C loop
+        when it is built (None, the default). Both apply the same rules, tested alike."""
         if not config.is_group_mode and profiles is None:
             raise ValueError("user_property mode needs a ProfileValues lookup")
         self._config = config
@@ -103,6 +119,11 @@ class DayAggregator:
         self._memory = memory
         self._decoder = LineDecoder(config.account_property)
         self._tracked = frozenset(config.tracked_features)
+        if native is None:
+            native = native_engine is not None
+        elif native and native_engine is None:
+            raise RuntimeError("the native ingest engine is not built: run `make install`")
+        self._native = native_engine.Engine() if native else None
         self._seen: set[int] = set()
         self._by_value: dict[Hashable, State] = {}  # raw str / None / values tuple -> state
         self._by_user: dict[Any, State] = {}  # user-property mode: distinct_id -> state
@@ -118,7 +139,12 @@ class DayAggregator:
         With a memory budget, the lines are counted in parts and the process's memory is
         checked after each (`DayTooLarge` past the budget).
         """
-        count = self._feed_group if self._config.is_group_mode else self._feed_user_property
+        if self._native is not None:
+            count = self._feed_native
+        elif self._config.is_group_mode:
+            count = self._feed_group
+        else:
+            count = self._feed_user_property
         if self._memory is None:
             count(lines)
             return
@@ -136,6 +162,30 @@ class DayAggregator:
             self.stats.blank_lines += 1
         else:
             self.stats.record_malformed(number, reason, line)
+
+    def _feed_native(self, lines: Iterable[bytes]) -> None:
+        """The C loop: `_feed_group` or `_feed_user_property`, rule for rule."""
+        assert self._native is not None
+        group = self._config.is_group_mode
+        number, duplicates, ignored, hot, no_user = self._native.feed(
+            lines,
+            self.stats.lines_read,
+            self._decoder.decode,
+            DecodeError,
+            self._bad_line,
+            self._by_value,
+            self._value_state,
+            self._tracked,
+            _SPECIAL_EVENTS,
+            IDENTITY_EVENTS,
+            HOTSHARD_EVENT,
+            None if group else _NOT_CARRIED,
+            self._by_user,
+            self._user_state,
+        )
+        self.stats.lines_read = number
+        self.stats.no_account += no_user
+        self._count(duplicates, ignored, hot)
 
     def _feed_group(self, lines: Iterable[bytes]) -> None:
         decode = self._decoder.decode
@@ -309,8 +359,12 @@ class DayAggregator:
                 folder.fold(account_values(profiles.get(str(distinct_id))), state)
         if self._profiles is not None:
             self.stats.profiles = self._profiles.stats.model_copy()
-        self.stats.dedupe_keys = len(self._seen)
-        self.stats.dedupe_bytes = key_set_bytes(self._seen)
+        if self._native is not None:
+            self.stats.dedupe_keys = self._native.dedupe_keys()
+            self.stats.dedupe_bytes = self._native.dedupe_bytes()
+        else:
+            self.stats.dedupe_keys = len(self._seen)
+            self.stats.dedupe_bytes = key_set_bytes(self._seen)
         group = self._config.is_group_mode
         return DayAggregate(
             accounts={k: _usage(s, group) for k, s in folder.accounts.items()},
