@@ -27,6 +27,7 @@ def ingest_day(
     resolve: ResolveAccount,
     profiles: ProfileValues | ProfileSource | None = None,
     memory: MemoryBudget | None = None,
+    native: bool | None = None,
 ) -> DayRows:
     """Aggregate one export day into account-day rows and quarantine day rows.
 
@@ -34,7 +35,8 @@ def ingest_day(
     the days of a backfill) or anything with `engage_profiles(...)`, wrapped in a fresh
     cache for this day.
 
-    `memory`, when given, stops a day that outgrows the function's memory.
+    `memory`, when given, stops a day that outgrows the function's memory. `native`: which
+    per-event loop counts (`DayAggregator`); by default the C one when it is built.
 
     Raises `ExportTerminatedEarly` when the export says it is incomplete,
     `TooManyAccountValues` when the account property cannot be naming accounts, and
@@ -42,7 +44,7 @@ def ingest_day(
     """
     if profiles is not None and not isinstance(profiles, ProfileValues):
         profiles = ProfileValues(profiles, config.account_property)
-    aggregator = DayAggregator(config, resolve, profiles, memory=memory)
+    aggregator = DayAggregator(config, resolve, profiles, memory=memory, native=native)
     aggregator.feed(lines)
     result = aggregator.result()
     return DayRows(
