@@ -274,10 +274,13 @@ NOTES = """
   loop on random days by a differential test): the dedupe key is the same 60-bit hash, kept
   in an open-addressing table of 8-byte slots whose cache line is prefetched before the
   account lookup; a user goes into its account's set only the first time the
-  (source, user) pair is seen, remembered as a 64-bit hash in a second, small table; fields
-  are read through the Struct's slot descriptors, and decode's argument tuple is reused.
-  Those last three came from `perf record` of the first C version (49%): the table probes
-  (12.6% of samples), tuple allocation and garbage-collector passes, and attribute lookups.
+  (source, user) pair is seen, remembered as a 64-bit hash in a second, small table; a
+  source's events and first/last seen are C counters written back when the feed returns;
+  fields are read through the Struct's slot descriptors, and decode's argument tuple is
+  reused. All but the first two came from `perf record` of the first C version (49%): the
+  table probes (12.6% of samples), tuple and int allocation and garbage-collector passes,
+  attribute lookups, and the raw-value dict falling off CPython's string-key fast path
+  (it also holds None and tuple keys; the hot loops now look up a str-only index).
 - Memory: the dedupe table is most of what the engine holds, 8 bytes per slot at 35-70%
   load (11 to 23 bytes per event with `$insert_id`, against ~69 in the Python loop's set);
   per-account state is small (2,000 accounts, 50,000 users).

@@ -224,3 +224,22 @@ def test_lines_are_json_for_the_random_days() -> None:
     day = random_day(1, 50, "company_id")
     decoded = [json.loads(line) for line in day if line not in BAD_LINES]
     assert decoded and all("properties" in d for d in decoded)
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        [2**53 + 1, 2**53, 2**53 + 2, 2**53 + 1],  # equal as doubles, not as ints
+        [10**400, -(10**400), 5, 10**400 + 1],  # beyond any double
+        [T0 + 0.5, T0, T0 + 0.25, T0 - 0.75],  # fractions
+        [2**63, 2**64 + 7, 1.5e300, -1.5e300],
+    ],
+)
+def test_first_and_last_seen_are_exact_for_any_time(times: list[Any]) -> None:
+    """The C loop compares times as doubles and falls back to Python on a tie."""
+    lines = [event(time=t, company_id="acme") for t in times]
+    native_result = aggregate(lines, True, native_loop=True, parts=2)
+    assert comparable(native_result) == comparable(aggregate(lines, True, False, 1))
+    assert native_result.stats.malformed == 0  # msgspec decodes ints of any size
+    assert native_result.accounts["A-acme"].first_seen == int(min(times) // 1)
+    assert native_result.accounts["A-acme"].last_seen == int(max(times) // 1)

@@ -14,6 +14,8 @@
  *   is seen: the pair's 64-bit hash is kept in a second table, so the hot path never
  *   touches the set or the strings in it. Two different pairs sharing a 64-bit hash (odds
  *   about n^2 / 2^65 for n pairs in a day) would undercount one user by one;
+ * - a source's events and first/last seen are counted in C during a feed and written back
+ *   into its state list when the feed returns (no int allocated per event);
  * - new sources, new users on the profile path and everything else that happens once per
  *   value or per user stay in Python (`value_state`, `user_state`).
  *
@@ -25,11 +27,20 @@
 #define Py_LIMITED_API 0x030B0000
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define KEY_MASK ((((uint64_t)1) << 60) - 1)
+
+/* Py_SETREF is not part of the limited API */
+#define Py_SETREF_COMPAT(target, value)                                                    \
+    do {                                                                                   \
+        PyObject *_old = (PyObject *)(target);                                             \
+        (target) = (value);                                                                \
+        Py_DECREF(_old);                                                                   \
+    } while (0)
 
 /* -- a set of nonzero 64-bit keys: open addressing, linear probing ----------------------- */
 
@@ -121,12 +132,129 @@ static int64_t dedupe_key4(PyObject *items[4]) {
     return (int64_t)(acc & KEY_MASK);
 }
 
+/* -- per-source counters kept in C during a feed ----------------------------------------
+ * A source's events and first/last seen are counted here, keyed by the state list, and
+ * written back into the list (state[0..2]) when feed returns: no int object is allocated
+ * per event, and first/last compare as doubles, falling back to Python's comparison only
+ * on a tie (int -> double is monotonic, so a strict double inequality is exact). */
+
+typedef struct {
+    PyObject *state; /* borrowed (by_value / by_user keep it); NULL: empty */
+    Py_ssize_t events;
+    double first_d, last_d;
+    PyObject *first, *last; /* owned */
+} Cell;
+
+typedef struct {
+    Cell *cells;
+    size_t cap, len;
+} CellTable;
+
+static double as_double(PyObject *number) { /* monotonic; -1.0 with an error on failure */
+    double d = PyFloat_Check(number) ? PyFloat_AsDouble(number) : PyLong_AsDouble(number);
+    if (d == -1.0 && PyErr_Occurred()) {
+        if (!PyErr_ExceptionMatches(PyExc_OverflowError)) return -1.0;
+        PyErr_Clear(); /* an int beyond any double: beyond every finite time too */
+        int negative = PyObject_RichCompareBool(number, Py_False, Py_LT);
+        if (negative < 0) return -1.0;
+        d = negative ? -HUGE_VAL : HUGE_VAL;
+    }
+    return d;
+}
+
+static inline size_t cell_slot(const CellTable *t, PyObject *state) {
+    size_t j = mix64((uint64_t)(uintptr_t)state) & (t->cap - 1);
+    while (t->cells[j].state && t->cells[j].state != state) j = (j + 1) & (t->cap - 1);
+    return j;
+}
+
+static int cells_grow(CellTable *t) {
+    CellTable bigger = {calloc(t->cap ? t->cap * 2 : 256, sizeof(Cell)), t->cap ? t->cap * 2 : 256,
+                        t->len};
+    if (!bigger.cells) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->cells[i].state) bigger.cells[cell_slot(&bigger, t->cells[i].state)] = t->cells[i];
+    free(t->cells);
+    *t = bigger;
+    return 0;
+}
+
+/* The cell of this state list, made from the list the first time in a feed. */
+static inline Cell *cell_of(CellTable *t, PyObject *state) {
+    if ((t->len + 1) * 2 > t->cap && cells_grow(t) < 0) return NULL;
+    Cell *c = &t->cells[cell_slot(t, state)];
+    if (c->state) return c;
+    PyObject *first = PyList_GetItem(state, 1), *last = first ? PyList_GetItem(state, 2) : NULL;
+    if (!last) return NULL;
+    double first_d = as_double(first), last_d;
+    if (first_d == -1.0 && PyErr_Occurred()) return NULL;
+    last_d = as_double(last);
+    if (last_d == -1.0 && PyErr_Occurred()) return NULL;
+    Py_INCREF(first);
+    Py_INCREF(last);
+    *c = (Cell){state, 0, first_d, last_d, first, last};
+    t->len++;
+    return c;
+}
+
+/* One event at `time` (t: as_double(time)) for this cell. */
+static inline int cell_count(Cell *c, PyObject *time, double t) {
+    c->events++;
+    int r = t < c->first_d || (t == c->first_d && PyObject_RichCompareBool(time, c->first, Py_LT));
+    if (r < 0) return -1;
+    if (r) {
+        Py_INCREF(time);
+        Py_SETREF_COMPAT(c->first, time);
+        c->first_d = t;
+    }
+    r = t > c->last_d || (t == c->last_d && PyObject_RichCompareBool(time, c->last, Py_GT));
+    if (r < 0) return -1;
+    if (r) {
+        Py_INCREF(time);
+        Py_SETREF_COMPAT(c->last, time);
+        c->last_d = t;
+    }
+    return 0;
+}
+
+/* Write every cell back into its list (state[0] += events, state[1], state[2]) and empty
+ * the table. Runs when feed returns, also on an error, which it keeps. */
+static int cells_flush(CellTable *t) {
+    PyObject *type, *value, *traceback;
+    PyErr_Fetch(&type, &value, &traceback);
+    int status = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        Cell *c = &t->cells[i];
+        if (!c->state) continue;
+        PyObject *events = PyLong_FromSsize_t(c->events);
+        PyObject *old = events ? PyList_GetItem(c->state, 0) : NULL;
+        PyObject *sum = old ? PyNumber_Add(old, events) : NULL;
+        Py_XDECREF(events);
+        if (!sum || PyList_SetItem(c->state, 0, sum) < 0) status = -1;
+        /* the list takes the cell's references */
+        if (PyList_SetItem(c->state, 1, c->first) < 0) status = -1;
+        if (PyList_SetItem(c->state, 2, c->last) < 0) status = -1;
+        c->state = NULL;
+    }
+    t->len = 0;
+    if (type) { /* the error that stopped the feed wins */
+        PyErr_Clear();
+        PyErr_Restore(type, value, traceback);
+        return -1;
+    }
+    return status;
+}
+
 /* -- the Engine object: the day's two tables -------------------------------------------- */
 
 typedef struct {
     PyObject_HEAD
-    KeyTable seen;  /* dedupe keys + 1 */
-    KeyTable pairs; /* (source, user) pair hashes */
+    KeyTable seen;   /* dedupe keys + 1 */
+    KeyTable pairs;  /* (source, user) pair hashes */
+    CellTable cells; /* per-source counters, empty between feeds */
 } Engine;
 
 /* -- reading the decoded Struct's fields ------------------------------------------------ */
@@ -183,6 +311,7 @@ static void Engine_dealloc(PyObject *self) {
     Engine *e = (Engine *)self;
     table_free(&e->seen);
     table_free(&e->pairs);
+    free(e->cells.cells); /* empty: every feed flushes it */
     PyTypeObject *tp = Py_TYPE(self);
     freefunc tp_free = (freefunc)PyType_GetSlot(tp, Py_tp_free);
     tp_free(self);
@@ -199,37 +328,8 @@ static PyObject *Engine_new(PyTypeObject *type, PyObject *args, PyObject *kwds) 
     if (!e) return NULL;
     memset(&e->seen, 0, sizeof(KeyTable));
     memset(&e->pairs, 0, sizeof(KeyTable));
+    memset(&e->cells, 0, sizeof(CellTable));
     return (PyObject *)e;
-}
-
-/* state[i] += 1 for a list state */
-static inline int incr_item(PyObject *state, Py_ssize_t i, PyObject *one) {
-    PyObject *old = PyList_GetItem(state, i);
-    if (!old) return -1;
-    PyObject *new = PyNumber_Add(old, one);
-    if (!new) return -1;
-    return PyList_SetItem(state, i, new);
-}
-
-/* state[1] = min(state[1], time); state[2] = max(state[2], time) */
-static inline int seen_at(PyObject *state, PyObject *time) {
-    PyObject *first = PyList_GetItem(state, 1);
-    if (!first) return -1;
-    int r = PyObject_RichCompareBool(time, first, Py_LT);
-    if (r < 0) return -1;
-    if (r) {
-        Py_INCREF(time);
-        if (PyList_SetItem(state, 1, time) < 0) return -1;
-    }
-    PyObject *last = PyList_GetItem(state, 2);
-    if (!last) return -1;
-    r = PyObject_RichCompareBool(time, last, Py_GT);
-    if (r < 0) return -1;
-    if (r) {
-        Py_INCREF(time);
-        if (PyList_SetItem(state, 2, time) < 0) return -1;
-    }
-    return 0;
 }
 
 /* counts[name] = counts.get(name, 0) + 1 */
@@ -421,7 +521,11 @@ static PyObject *Engine_feed(PyObject *self, PyObject *args) {
         uint64_t pair = 0;
         size_t pair_slot = 0;
         int user = group ? pair_prefetch(e, state, distinct_id, &pair, &pair_slot) : 0;
-        if (user < 0 || incr_item(state, 0, one) < 0 || seen_at(state, time) < 0) goto next;
+        if (user < 0) goto next;
+        double t = as_double(time);
+        if (t == -1.0 && PyErr_Occurred()) goto next;
+        Cell *cell = cell_of(&e->cells, state);
+        if (!cell || cell_count(cell, time, t) < 0) goto next;
         r = PySet_Contains(tracked, name);
         if (r < 0 || (r && count_feature(state, name, one) < 0)) goto next;
         if (user && add_user_at(e, state, distinct_id, pair, pair_slot) < 0) goto next;
@@ -441,12 +545,14 @@ static PyObject *Engine_feed(PyObject *self, PyObject *args) {
         goto fail;
     }
     if (PyErr_Occurred()) goto fail;
+    if (cells_flush(&e->cells) < 0) goto fail;
     fields_release(fields);
     Py_DECREF(decode_args);
     Py_DECREF(it);
     Py_DECREF(one);
     return Py_BuildValue("nnnnn", number, duplicates, ignored, hot, no_user);
 fail:
+    cells_flush(&e->cells); /* what was counted stays counted; the error is kept */
     fields_release(fields);
     Py_XDECREF(decode_args);
     Py_XDECREF(it);

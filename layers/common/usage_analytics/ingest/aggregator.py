@@ -126,6 +126,9 @@ class DayAggregator:
         self._native = native_engine.Engine() if native else None
         self._seen: set[int] = set()
         self._by_value: dict[Hashable, State] = {}  # raw str / None / values tuple -> state
+        # the hot loops' index of the plain-string raw values: a dict with only str keys
+        # takes CPython's string fast path (a None or tuple key in _by_value would not)
+        self._by_str: dict[str, State] = {}
         self._by_user: dict[Any, State] = {}  # user-property mode: distinct_id -> state
         self._unfetched: list[str] = []
         self.stats = IngestStats()
@@ -173,7 +176,7 @@ class DayAggregator:
             self._decoder.decode,
             DecodeError,
             self._bad_line,
-            self._by_value,
+            self._by_str,
             self._value_state,
             self._tracked,
             _SPECIAL_EVENTS,
@@ -191,7 +194,7 @@ class DayAggregator:
         decode = self._decoder.decode
         decode_error = DecodeError
         seen = self._seen
-        by_value = self._by_value
+        by_str = self._by_str
         value_state = self._value_state
         tracked = self._tracked
         special = _SPECIAL_EVENTS
@@ -226,7 +229,7 @@ class DayAggregator:
                     continue
                 seen.add(key)
             raw = props.account
-            state = by_value.get(raw) if raw.__class__ is str else None
+            state = by_str.get(raw) if raw.__class__ is str else None
             if state is None:
                 state = value_state(raw)
             state[0] += 1
@@ -245,7 +248,7 @@ class DayAggregator:
         decode = self._decoder.decode
         decode_error = DecodeError
         seen = self._seen
-        by_value = self._by_value
+        by_str = self._by_str
         value_state = self._value_state
         by_user = self._by_user
         tracked = self._tracked
@@ -281,7 +284,7 @@ class DayAggregator:
                     continue
                 seen.add(key)
             raw = props.account
-            state = by_value.get(raw) if raw.__class__ is str else None
+            state = by_str.get(raw) if raw.__class__ is str else None
             if state is None:
                 state = value_state(raw)
             if state is _NOT_CARRIED:  # the user's profile decides
@@ -314,8 +317,13 @@ class DayAggregator:
         """The state of a raw value not seen yet as such (or not a plain string)."""
         key: Hashable = raw if raw is None or raw.__class__ is str else account_values(raw)
         state = self._by_value.get(key)
-        if state is not None:
-            return state
+        if state is None:
+            state = self._new_value_state(key)
+        if key.__class__ is str:
+            self._by_str[key] = state
+        return state
+
+    def _new_value_state(self, key: Hashable) -> State:
         if not self._config.is_group_mode:
             values = key if key.__class__ is tuple else account_values(key)
             if not values:
