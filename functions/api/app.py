@@ -2,7 +2,8 @@
 error shape (`{"error": {"code", "message", "details"}}`) for every failure.
 
 Add a feature's routes (usage, health, signals, the assistant's tools) as a module in
-`routes/` exposing `router`, and name it in ROUTE_MODULES.
+`routes/` exposing `router`, and name it in ROUTE_MODULES; register a workspace route with
+`usage_analytics.api.routing.route`, which declares the roles the pre-check enforces.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from usage_analytics.api.errors import (
     UnsupportedMediaType,
     error_body,
 )
-from usage_analytics.api.routing import caller
+from usage_analytics.api.routing import caller, roles_for
 from usage_analytics.api.validation import validation_error
 from usage_analytics.integration.repository import VersionConflict
 from usage_analytics.wire_logs import hold_wire_loggers_at_info
@@ -164,14 +165,17 @@ def _refusal(error: ApiError) -> dict[str, Any]:
 
 def _precheck(event: dict[str, Any]) -> ApiError | None:
     """What is refused before the body is even parsed: an oversize body, and a caller
-    without a token or of another workspace (no schema feedback for strangers)."""
+    without a token, of another workspace or of a role the route does not allow (no schema
+    feedback for those who may not call it)."""
     if _body_size(event) > MAX_BODY_BYTES:
         return PayloadTooLarge(
             f"The body is larger than {MAX_BODY_BYTES // 1024} KiB.",
             details={"limit_bytes": MAX_BODY_BYTES},
         )
+    path = str(event.get("path") or "")
     try:
-        tenant_gate(caller(event.get("requestContext")), str(event.get("path") or ""))
+        allowed = roles_for(str(event.get("httpMethod") or ""), path)
+        tenant_gate(caller(event.get("requestContext")), path, allowed)
     except ApiError as refused:
         return refused
     if event.get("body") and not _is_json(_content_type(event)):

@@ -7,17 +7,19 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from usage_analytics.api.access import authorize
 from usage_analytics.api.accounts import upsert_accounts
 from usage_analytics.api.requests import AccountsRequest
 from usage_analytics.api.responses import AccountsUpserted
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses, services
+from usage_analytics.api.routing import WorkspaceId, responses, route, services
 from usage_analytics.auth.principal import SERVICE_WRITERS
 
 router = Router()
 
 
-@router.put(
+@route(
+    router,
+    "PUT",
+    SERVICE_WRITERS,
     "/v1/workspaces/<workspace_id>/accounts",
     summary="Bulk upsert of CRM accounts (up to 1,000 per request)",
     description="Admins, owners and the platform's CRM sync (role `service`).",
@@ -28,5 +30,4 @@ router = Router()
 def put_accounts(
     workspace_id: WorkspaceId, body: Annotated[AccountsRequest, Body()]
 ) -> AccountsUpserted:
-    authorize(request_caller(router), workspace_id, SERVICE_WRITERS)
     return upsert_accounts(services(), workspace_id, body)

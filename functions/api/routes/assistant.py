@@ -7,9 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from usage_analytics.api.access import authorize
 from usage_analytics.api.errors import Unauthorized
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses
+from usage_analytics.api.routing import WorkspaceId, request_caller, responses, route
 from usage_analytics.auth.principal import READERS
 from usage_analytics.metrics import assistant
 from usage_analytics.metrics.assistant_models import (
@@ -26,7 +25,10 @@ BASE = "/v1/workspaces/<workspace_id>/assistant"
 TAGS = ["assistant"]
 
 
-@router.post(
+@route(
+    router,
+    "POST",
+    READERS,
     f"{BASE}/get_account_usage",
     summary="Tool: one account's usage, by account id or by name",
     description="`outcome` is found, ambiguous (the name matches several accounts: "
@@ -38,11 +40,13 @@ TAGS = ["assistant"]
 def get_account_usage(
     workspace_id: WorkspaceId, body: Annotated[GetAccountUsageInput, Body()]
 ) -> AccountUsageAnswer:
-    authorize(request_caller(router), workspace_id, READERS)
     return assistant.get_account_usage(metrics_services(), workspace_id, body)
 
 
-@router.post(
+@route(
+    router,
+    "POST",
+    READERS,
     f"{BASE}/rank_accounts_by_usage",
     summary="Tool: rank accounts by usage",
     description="steepest_decline (events this week against last week, declines only), "
@@ -54,7 +58,6 @@ def get_account_usage(
 def rank_accounts_by_usage(
     workspace_id: WorkspaceId, body: Annotated[RankAccountsInput, Body()]
 ) -> RankingAnswer:
-    authorize(request_caller(router), workspace_id, READERS)
     return assistant.rank_accounts_by_usage(metrics_services(), workspace_id, body)
 
 

@@ -8,9 +8,8 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from usage_analytics.api import card, operations
-from usage_analytics.api.access import authorize
 from usage_analytics.api.responses import Card, Disconnected, SyncHistory
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses, services
+from usage_analytics.api.routing import WorkspaceId, responses, route, services
 from usage_analytics.auth.principal import READERS, WRITERS
 
 router = Router()
@@ -18,7 +17,10 @@ BASE = "/v1/workspaces/<workspace_id>/integrations/mixpanel"
 TAGS = ["integration"]
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     BASE,
     summary="The integration card",
     description="Status, identity, region, project, tracked features (of 25), mapping, "
@@ -28,11 +30,13 @@ TAGS = ["integration"]
     responses=responses(200, Card, 404),
 )
 def get_card(workspace_id: WorkspaceId) -> Card:
-    authorize(request_caller(router), workspace_id, READERS)
     return card.get_card(services(), workspace_id)
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     f"{BASE}/sync-history",
     summary="Recent sync and backfill attempts",
     tags=TAGS,
@@ -43,11 +47,13 @@ def get_sync_history(
     workspace_id: WorkspaceId,
     limit: Annotated[int, Query(ge=1, le=100, description="attempts, newest first")] = 20,
 ) -> SyncHistory:
-    authorize(request_caller(router), workspace_id, READERS)
     return operations.sync_history(services(), workspace_id, limit)
 
 
-@router.delete(
+@route(
+    router,
+    "DELETE",
+    WRITERS,
     BASE,
     summary="Disconnect Mixpanel",
     description="Deletes the stored credentials and the integration (no schedule runs for "
@@ -57,5 +63,4 @@ def get_sync_history(
     responses=responses(200, Disconnected, 404, 502),
 )
 def disconnect(workspace_id: WorkspaceId) -> Disconnected:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return operations.disconnect(services(), workspace_id)

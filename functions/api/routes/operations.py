@@ -5,9 +5,8 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from usage_analytics.api import operations
-from usage_analytics.api.access import authorize
 from usage_analytics.api.responses import Card, SyncStarted
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses, services
+from usage_analytics.api.routing import WorkspaceId, responses, route, services
 from usage_analytics.auth.principal import WRITERS
 
 router = Router()
@@ -15,7 +14,10 @@ BASE = "/v1/workspaces/<workspace_id>/integrations/mixpanel"
 TAGS = ["integration"]
 
 
-@router.post(
+@route(
+    router,
+    "POST",
+    WRITERS,
     f"{BASE}/backfill/retry",
     summary="Resume a failed backfill from the days not done yet",
     tags=TAGS,
@@ -24,11 +26,13 @@ TAGS = ["integration"]
     responses=responses(202, Card, 404, 409, 503, description="Backfill restarted"),
 )
 def retry_backfill(workspace_id: WorkspaceId) -> Card:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return operations.retry_backfill(services(), workspace_id)
 
 
-@router.post(
+@route(
+    router,
+    "POST",
+    WRITERS,
     f"{BASE}/sync",
     summary="Re-run the daily sync (yesterday) for this workspace now",
     tags=TAGS,
@@ -37,5 +41,4 @@ def retry_backfill(workspace_id: WorkspaceId) -> Card:
     responses=responses(202, SyncStarted, 404, 409, 503, description="Sync started"),
 )
 def sync_now(workspace_id: WorkspaceId) -> SyncStarted:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return operations.sync_now(services(), workspace_id)

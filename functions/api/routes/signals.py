@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from usage_analytics.api.access import authorize
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses
+from usage_analytics.api.routing import WorkspaceId, responses, route
 from usage_analytics.auth.principal import READERS
 from usage_analytics.metrics import reading
 from usage_analytics.metrics.services import metrics_services
@@ -17,7 +16,10 @@ from usage_analytics.metrics.views import SignalPage
 router = Router()
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     "/v1/workspaces/<workspace_id>/signals",
     summary="Usage-decline signals",
     description="At most one per account per ISO week: the dimensions that dropped (events, "
@@ -37,5 +39,4 @@ def list_signals(
         str | None, Query(max_length=1024, description="next_cursor of the previous page")
     ] = None,
 ) -> SignalPage:
-    authorize(request_caller(router), workspace_id, READERS)
     return reading.signals_page(metrics_services(), workspace_id, limit=limit, cursor=cursor)

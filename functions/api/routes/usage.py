@@ -8,8 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from usage_analytics.accounts.model import ACCOUNT_ID_PATTERN
-from usage_analytics.api.access import authorize
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses
+from usage_analytics.api.routing import WorkspaceId, responses, route
 from usage_analytics.auth.principal import READERS
 from usage_analytics.metrics import reading
 from usage_analytics.metrics.services import metrics_services
@@ -27,7 +26,10 @@ TAGS = ["usage"]
 AccountId = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, description="the account")]
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     f"{BASE}/accounts/<account_id>/usage",
     summary="The account's Usage tab, as of yesterday",
     description="Events in 30 days with the week-over-week change, active users in 30 days "
@@ -39,11 +41,13 @@ AccountId = Annotated[str, Path(pattern=ACCOUNT_ID_PATTERN, description="the acc
     responses=responses(200, UsageView, 404),
 )
 def get_usage(workspace_id: WorkspaceId, account_id: AccountId) -> UsageView:
-    authorize(request_caller(router), workspace_id, READERS)
     return reading.account_usage(metrics_services(), workspace_id, account_id)
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     f"{BASE}/accounts/<account_id>/health",
     summary="The account's Adoption and Engagement scores with their inputs",
     description="Each pillar is 0-100: the sum of its inputs' points (value x weight), "
@@ -53,11 +57,13 @@ def get_usage(workspace_id: WorkspaceId, account_id: AccountId) -> UsageView:
     responses=responses(200, HealthView, 404),
 )
 def get_health(workspace_id: WorkspaceId, account_id: AccountId) -> HealthView:
-    authorize(request_caller(router), workspace_id, READERS)
     return reading.account_health(metrics_services(), workspace_id, account_id)
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     f"{BASE}/usage/accounts",
     summary="The workspace table's usage columns, sorted and paginated",
     description="Usage (30d), its week-over-week change and Seat Activation for every "
@@ -76,7 +82,6 @@ def list_usage(
         str | None, Query(max_length=1024, description="next_cursor of the previous page")
     ] = None,
 ) -> TablePage:
-    authorize(request_caller(router), workspace_id, READERS)
     return reading.table_page(
         metrics_services(), workspace_id, sort=sort, order=order, limit=limit, cursor=cursor
     )

@@ -9,7 +9,6 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from usage_analytics.api import configure, connect, identity, match_preview, probe_view
-from usage_analytics.api.access import authorize
 from usage_analytics.api.requests import (
     ConfigurationRequest,
     CredentialsRequest,
@@ -17,7 +16,7 @@ from usage_analytics.api.requests import (
     MatchPreviewRequest,
 )
 from usage_analytics.api.responses import Card, MatchPreview, ProbeView
-from usage_analytics.api.routing import WorkspaceId, request_caller, responses, services
+from usage_analytics.api.routing import WorkspaceId, responses, route, services
 from usage_analytics.auth.principal import READERS, WRITERS
 
 router = Router()
@@ -25,7 +24,10 @@ BASE = "/v1/workspaces/<workspace_id>/integrations/mixpanel"
 TAGS = ["setup wizard"]
 
 
-@router.post(
+@route(
+    router,
+    "POST",
+    WRITERS,
     f"{BASE}/credentials",
     summary="Step 1: connect with a Mixpanel service account",
     description="Verifies the credentials with Mixpanel (detecting a wrong region), then "
@@ -37,11 +39,13 @@ TAGS = ["setup wizard"]
 def post_credentials(
     workspace_id: WorkspaceId, body: Annotated[CredentialsRequest, Body()]
 ) -> Card:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return connect.connect(services(), workspace_id, body)
 
 
-@router.put(
+@route(
+    router,
+    "PUT",
+    WRITERS,
     f"{BASE}/identity",
     summary="Step 2: choose the identity mode and key; starts the probe",
     tags=TAGS,
@@ -50,11 +54,13 @@ def post_credentials(
     responses=responses(202, ProbeView, 404, 409, 503, description="Probe started"),
 )
 def put_identity(workspace_id: WorkspaceId, body: Annotated[IdentityRequest, Body()]) -> ProbeView:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return identity.choose_identity(services(), workspace_id, body)
 
 
-@router.get(
+@route(
+    router,
+    "GET",
+    READERS,
     f"{BASE}/probe",
     summary="The probe's status and results",
     tags=TAGS,
@@ -62,11 +68,13 @@ def put_identity(workspace_id: WorkspaceId, body: Annotated[IdentityRequest, Bod
     responses=responses(200, ProbeView, 404),
 )
 def get_probe(workspace_id: WorkspaceId) -> ProbeView:
-    authorize(request_caller(router), workspace_id, READERS)
     return probe_view.get_probe(services(), workspace_id)
 
 
-@router.post(
+@route(
+    router,
+    "POST",
+    WRITERS,
     f"{BASE}/match-preview",
     summary="Which probe values a mapping matches to accounts",
     tags=TAGS,
@@ -76,11 +84,13 @@ def get_probe(workspace_id: WorkspaceId) -> ProbeView:
 def post_match_preview(
     workspace_id: WorkspaceId, body: Annotated[MatchPreviewRequest, Body()]
 ) -> MatchPreview:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return match_preview.match_preview(services(), workspace_id, body)
 
 
-@router.put(
+@route(
+    router,
+    "PUT",
+    WRITERS,
     f"{BASE}/configuration",
     summary="Step 3: mapping, tracked features (1-25), excluded keys; starts the backfill",
     description="Send the card's `version`: a configuration changed since is refused (409).",
@@ -92,5 +102,4 @@ def post_match_preview(
 def put_configuration(
     workspace_id: WorkspaceId, body: Annotated[ConfigurationRequest, Body()]
 ) -> Card:
-    authorize(request_caller(router), workspace_id, WRITERS)
     return configure.configure(services(), workspace_id, body)

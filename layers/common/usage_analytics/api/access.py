@@ -1,6 +1,7 @@
-"""The handler's own check of every request: the token's workspace is the path's, and its
-role is one the route allows. API Gateway's authorizer only proves the token is genuine
-(its answer is cached per token for every route), so this is where tenancy is enforced."""
+"""The handler's own check of every request, before its body is parsed: the token's
+workspace is the path's, and its role is one the route allows. API Gateway's authorizer
+only proves the token is genuine (its answer is cached per token for every route), so this
+is where tenancy is enforced."""
 
 from __future__ import annotations
 
@@ -30,12 +31,17 @@ def authorize(
 WORKSPACE_PATH_PREFIX = "/v1/workspaces/"
 
 
-def tenant_gate(principal: Principal | None, path: str) -> None:
+def tenant_gate(
+    principal: Principal | None, path: str, allowed: Collection[Role] | None = None
+) -> None:
     """Before any parsing: a /v1/workspaces/{id}/... request needs a principal of that
-    workspace. Roles are checked by each route."""
+    workspace and, on a route that declares them (`routing.route`), one of its roles."""
     if not path.startswith(WORKSPACE_PATH_PREFIX):
         return
     workspace_id = path[len(WORKSPACE_PATH_PREFIX) :].split("/", 1)[0]
+    if allowed is not None:
+        authorize(principal, workspace_id, allowed)
+        return
     if principal is None:
         raise Unauthorized("Sign in: this request carries no valid token.")
     if principal.workspace_id != workspace_id:

@@ -7,16 +7,18 @@ imports `handler` as a top-level module), so route modules import only the layer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel
 
 from usage_analytics.api.errors import ErrorResponse
 from usage_analytics.api.ports import ApiServices
-from usage_analytics.auth.principal import WORKSPACE_ID_PATTERN, Principal
+from usage_analytics.auth.principal import WORKSPACE_ID_PATTERN, Principal, Role
 
 WorkspaceId = Annotated[str, Path(pattern=WORKSPACE_ID_PATTERN, description="the workspace")]
 
@@ -36,6 +38,35 @@ _ERROR_TEXT = {
 COMMON_ERRORS = (400, 401, 403, 413, 415, 422)
 
 _factory: Callable[[], ApiServices] | None = None
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+# (method, path pattern, roles) of every workspace route, declared by `route`
+_ROUTE_ROLES: list[tuple[str, re.Pattern[str], frozenset[Role]]] = []
+
+
+def route(
+    router: Router, method: str, allowed: frozenset[Role], path: str, **openapi: Any
+) -> Callable[[Handler], Handler]:
+    """Register a workspace route (`router.route(path, method, **openapi)`) with the roles
+    that may call it. The roles are checked by the API's pre-check from `roles_for`, before
+    the request is parsed: a caller who may not use a route learns nothing of its schema
+    (403, never a 422 that describes the body)."""
+    pattern = re.compile(re.sub(r"<\w+>", "[^/]+", re.escape(path)))
+
+    def register(handler: Handler) -> Handler:
+        _ROUTE_ROLES.append((method, pattern, allowed))
+        router.route(path, method, **openapi)(handler)
+        return handler
+
+    return register
+
+
+def roles_for(method: str, path: str) -> frozenset[Role] | None:
+    """The roles allowed on the route this request names (None: no such workspace route)."""
+    for route_method, pattern, allowed in _ROUTE_ROLES:
+        if route_method == method and pattern.fullmatch(path):
+            return allowed
+    return None
 
 
 def services() -> ApiServices:
